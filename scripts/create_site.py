@@ -1,0 +1,42 @@
+"""Create or update the portal site. Run under zconsole:
+
+    .venv/bin/zconsole run var/instance/etc/zope.conf scripts/create_site.py
+
+Environment: SITE_ID (Plone), DEMO (1), SMTP_HOST, SMTP_PORT, MAIL_FROM,
+MAIL_FROM_NAME. Prints the URL and, with the demo, the demo accounts.
+"""
+
+from phutho.intranet.demo import load_data
+from phutho.intranet.sitesetup import ensure_site
+
+import os
+
+
+def main(app):
+    site_id = os.environ.get("SITE_ID", "Plone")
+    demo = os.environ.get("DEMO", "1") not in ("0", "false", "no", "")
+    mail = {
+        "host": os.environ.get("SMTP_HOST"),
+        "port": os.environ.get("SMTP_PORT"),
+        "from_address": os.environ.get("MAIL_FROM"),
+        "from_name": os.environ.get("MAIL_FROM_NAME"),
+    }
+    site, created = ensure_site(app, site_id=site_id, demo=demo, mail=mail)
+    port = os.environ.get("PORT", "8080")
+    host = os.environ.get("HOST", "localhost")
+    if host in ("127.0.0.1", "0.0.0.0"):
+        host = "localhost"
+    print()
+    print(("Created" if created else "Kept existing") + f" site: http://{host}:{port}/{site_id}")
+    if demo:
+        data = load_data()
+        print(f"Demo accounts (demo only!), password {data['password']}:")
+        for webmaster in data["webmasters"]:
+            print(f"  {webmaster['id']:<28} webmaster (Quản trị)")
+        for agency in data["agencies"]:
+            people = ", ".join(p["id"] for p in agency["people"])
+            print(f"  {agency['title']}: {people}")
+    print()
+
+
+main(app)  # noqa: F821 -- zconsole binds ``app``

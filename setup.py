@@ -1,0 +1,61 @@
+"""Installer for the phutho.intranet package."""
+
+from pathlib import Path
+from setuptools import find_namespace_packages
+from setuptools import setup
+
+
+long_description = Path("README.md").read_text(encoding="utf-8")
+
+setup(
+    name="phutho.intranet",
+    version="1.0.0.dev0",
+    description=(
+        "Intranet portal of Phú Thọ province: official documents, "
+        "document exchange (edXML) and e-mail, as a Plone 6.2 add-on."
+    ),
+    long_description=long_description,
+    long_description_content_type="text/markdown",
+    classifiers=[
+        "Environment :: Web Environment",
+        "Framework :: Plone",
+        "Framework :: Plone :: 6.2",
+        "Framework :: Plone :: Addon",
+        "Programming Language :: Python",
+        "Programming Language :: Python :: 3.11",
+        "Operating System :: OS Independent",
+        "Natural Language :: Vietnamese",
+    ],
+    keywords="Plone intranet document-management edXML Vietnam",
+    author="phutho.intranet developers",
+    license="GPL version 2",
+    package_dir={"": "src"},
+    packages=find_namespace_packages("src", include=["phutho.*"]),
+    include_package_data=True,
+    zip_safe=False,
+    python_requires=">=3.11",
+    install_requires=[
+        "setuptools",
+        "Products.CMFPlone",
+        "plone.api",
+        "plone.app.dexterity",
+        "plone.app.theming",
+        "plone.restapi",
+        "collective.easyform",
+        "pypdf",
+        "Unidecode",
+        "pytz",
+    ],
+    extras_require={
+        "test": [
+            "plone.app.testing",
+            "plone.testing",
+            "zope.testrunner",
+            "requests",
+        ],
+    },
+    entry_points={
+        "z3c.autoinclude.plugin": ["target = plone"],
+        "plone.autoinclude.plugin": ["target = plone"],
+    },
+)

@@ -1,0 +1,1 @@
+"""Classic UI pages (server-rendered, Vietnamese first)."""

@@ -1,0 +1,89 @@
+"""Add forms that file documents by period.
+
+``<agency>/++add++IncomingDocument`` shows the usual dexterity add form; on
+save the document goes into the agency's period folder for today.
+"""
+
+from phutho.intranet import _
+from phutho.intranet.content.duplicates import find_duplicates
+from phutho.intranet.content.storage import container_for
+from plone.dexterity.browser.add import DefaultAddForm
+from plone.dexterity.browser.add import DefaultAddView
+from plone.dexterity.utils import addContentToContainer
+from z3c.form import button
+from z3c.form import field
+from z3c.form.interfaces import WidgetActionExecutionError
+from zope import schema
+from zope.interface import Invalid
+
+
+class StoredAddForm(DefaultAddForm):
+    """Add form whose object is stored in a period folder of the agency."""
+
+    def add(self, object):
+        container = container_for(self.context, self.portal_type)
+        new_object = addContentToContainer(container, object)
+        self.immediate_view = new_object.absolute_url()
+        return new_object
+
+
+ALLOW_DUPLICATE = "allow_duplicate"
+
+
+class IncomingAddForm(StoredAddForm):
+    """Incoming documents warn about duplicates; the clerk may tick
+    "record it anyway" and save again."""
+
+    def updateFields(self):
+        super().updateFields()
+        self.fields += field.Fields(
+            schema.Bool(
+                __name__=ALLOW_DUPLICATE,
+                title=_(
+                    "label_allow_duplicate",
+                    default="Record it even if it repeats a registered document",
+                ),
+                required=False,
+                default=False,
+            )
+        )
+
+    def create(self, data):
+        data = {k: v for k, v in data.items() if k != ALLOW_DUPLICATE}
+        return super().create(data)
+
+    @button.buttonAndHandler(_("Save"), name="save")
+    def handleAdd(self, action):
+        data, errors = self.extractData()
+        if not errors and not data.get(ALLOW_DUPLICATE):
+            duplicates = find_duplicates(
+                self.context,
+                data.get("number_symbol"),
+                data.get("sender_organ_id"),
+                data.get("sender_name"),
+            )
+            if duplicates:
+                raise WidgetActionExecutionError(
+                    ALLOW_DUPLICATE,
+                    Invalid(
+                        _(
+                            "warning_duplicate_incoming",
+                            default="A document with this number and symbol from "
+                            "this agency is already registered. Tick the box and "
+                            "save again to record it anyway.",
+                        )
+                    ),
+                )
+        return DefaultAddForm.handleAdd(self, action)
+
+    @button.buttonAndHandler(_("Cancel"), name="cancel")
+    def handleCancel(self, action):
+        return DefaultAddForm.handleCancel(self, action)
+
+
+class StoredAddView(DefaultAddView):
+    form = StoredAddForm
+
+
+class IncomingAddView(DefaultAddView):
+    form = IncomingAddForm

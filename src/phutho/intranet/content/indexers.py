@@ -1,0 +1,128 @@
+"""Catalog indexers: only what dashboards and registers query.
+
+Dates are indexed as Zope DateTime in the province's time zone, so that a
+document dated 01/11/2026 is found by a query for that local day whatever
+the server's time zone.
+"""
+
+from DateTime import DateTime
+from phutho.intranet.content.casefile import ICaseFile
+from phutho.intranet.content.incoming import IIncomingDocument
+from phutho.intranet.content.outgoing import IOutgoingDocument
+from phutho.intranet.content.register import IDocumentRegister
+from phutho.intranet.content.document import IOfficialDocument
+from phutho.intranet.content.document import split_number_symbol
+from phutho.intranet.dates import localize
+from phutho.intranet.search.normalize import fold
+from plone.indexer import indexer
+
+
+def to_datetime(value):
+    """Date or datetime -> DateTime in Asia/Ho_Chi_Minh (None stays None)."""
+    if value is None:
+        return None
+    return DateTime(localize(value).isoformat())
+
+
+def duplicate_key(number_symbol, sender_organ_id=None, sender_name=None):
+    """Key under which the same incoming document, received twice, meets
+    itself: number and symbol plus issuing agency, ignoring case, spaces
+    and diacritics (clerks type "QD" for "QĐ")."""
+    number, notation = split_number_symbol(number_symbol)
+    if number is None:
+        return None
+    sender = sender_organ_id or fold(sender_name or "")
+    if not sender:
+        return None
+    notation = fold(notation).replace(" ", "")
+    return f"{number.lstrip('0') or '0'}/{notation}|{sender.strip()}"
+
+
+@indexer(IIncomingDocument)
+def incoming_register_uid(obj):
+    return obj.register
+
+
+@indexer(IOutgoingDocument)
+def outgoing_register_uid(obj):
+    return obj.register
+
+
+@indexer(IIncomingDocument)
+def incoming_register_number(obj):
+    return obj.arrival_number
+
+
+@indexer(IOutgoingDocument)
+def outgoing_register_number(obj):
+    return obj.number
+
+
+@indexer(IIncomingDocument)
+def incoming_number_symbol(obj):
+    return obj.number_symbol
+
+
+@indexer(IOutgoingDocument)
+def outgoing_number_symbol(obj):
+    return obj.symbol
+
+
+@indexer(IIncomingDocument)
+def number_symbol_key(obj):
+    return duplicate_key(obj.number_symbol, obj.sender_organ_id, obj.sender_name)
+
+
+@indexer(IIncomingDocument)
+def incoming_document_date(obj):
+    return to_datetime(obj.document_date)
+
+
+@indexer(IOutgoingDocument)
+def outgoing_document_date(obj):
+    return to_datetime(obj.issued_date)
+
+
+@indexer(IIncomingDocument)
+def arrival_date(obj):
+    return to_datetime(obj.arrival_date)
+
+
+@indexer(IOfficialDocument)
+def document_type(obj):
+    return obj.document_type
+
+
+@indexer(IOfficialDocument)
+def urgency(obj):
+    return obj.urgency
+
+
+@indexer(IOfficialDocument)
+def secrecy(obj):
+    return obj.secrecy
+
+
+@indexer(IIncomingDocument)
+def incoming_deadline(obj):
+    return to_datetime(obj.processing_deadline)
+
+
+@indexer(IOutgoingDocument)
+def outgoing_deadline(obj):
+    return to_datetime(obj.reply_deadline)
+
+
+@indexer(IIncomingDocument)
+def sender_name(obj):
+    return obj.sender_name
+
+
+@indexer(IDocumentRegister)
+def register_direction(obj):
+    return obj.direction
+
+
+@indexer(ICaseFile)
+def file_code(obj):
+    return obj.file_code

@@ -1,0 +1,174 @@
+"""Outgoing document (văn bản đi), Decree 30/2020 Art. 10-19.
+
+Number, date and symbol are given by the system when the clerk issues the
+document (Art. 15.3); until then they are empty and read-only.
+"""
+
+from phutho.intranet import _
+from phutho.intranet.content.document import IOfficialDocument
+from phutho.intranet.content.validators import EMAIL_RE
+from phutho.intranet.content.validators import ORGAN_ID_RE
+from plone.app.z3cform.widgets.relateditems import RelatedItemsFieldWidget
+from plone.autoform import directives
+from plone.dexterity.content import Container
+from plone.namedfile.field import NamedBlobFile
+from plone.supermodel import model
+from z3c.relationfield.schema import RelationChoice
+from z3c.relationfield.schema import RelationList
+from zope import schema
+from zope.interface import implementer
+from zope.interface import Invalid
+
+
+class InvalidRecipient(Invalid):
+    __doc__ = _(
+        "error_external_recipient",
+        default="Write a recipient as 'Name | OrganId | e-mail'; the code and "
+        "the e-mail may be left out, e.g. 'Sở Y tế tỉnh Hà Nam | | "
+        "vanthu@syt.hanam.gov.vn'.",
+    )
+
+
+def parse_recipient(line):
+    """Parse ``"Name | OrganId | e-mail"`` into a dict.
+
+    Returns ``{"name": ..., "organ_id": ..., "email": ...}`` (missing parts
+    empty) or raises :class:`InvalidRecipient`.
+    """
+    parts = [part.strip() for part in (line or "").split("|")]
+    if not parts[0] or len(parts) > 3:
+        raise InvalidRecipient(line)
+    parts += [""] * (3 - len(parts))
+    name, organ_id, email = parts
+    if organ_id and not ORGAN_ID_RE.match(organ_id):
+        raise InvalidRecipient(line)
+    if email and not EMAIL_RE.match(email):
+        raise InvalidRecipient(line)
+    return {"name": name, "organ_id": organ_id, "email": email}
+
+
+def recipient_constraint(value):
+    parse_recipient(value)
+    return True
+
+
+class IOutgoingDocument(IOfficialDocument):
+    """Schema of an outgoing document."""
+
+    model.fieldset(
+        "registration",
+        label=_("fieldset_registration", default="Registration"),
+        fields=["register", "number", "issued_date", "symbol"],
+    )
+    register = schema.Choice(
+        title=_("label_outgoing_register", default="Outgoing register (sổ đi)"),
+        vocabulary="phutho.intranet.OutgoingRegisters",
+        required=False,
+    )
+    directives.mode(number="display", issued_date="display", symbol="display")
+    number = schema.Int(
+        title=_("label_outgoing_number", default="Number"),
+        description=_("help_outgoing_number", default="Given by the system at issue."),
+        required=False,
+        readonly=True,
+    )
+    issued_date = schema.Date(
+        title=_("label_issued_date", default="Document date"),
+        required=False,
+        readonly=True,
+    )
+    symbol = schema.TextLine(
+        title=_("label_symbol", default="Number and symbol"),
+        description=_(
+            "help_symbol",
+            default="Composed at issue, e.g. 15/QĐ-UBND or 05/UBND-VX.",
+        ),
+        required=False,
+        readonly=True,
+    )
+
+    content = schema.Text(
+        title=_("label_content", default="Content"),
+        required=False,
+    )
+    drafting_unit = schema.Choice(
+        title=_("label_drafting_unit", default="Drafting unit"),
+        vocabulary="phutho.intranet.Units",
+    )
+    drafter = schema.Choice(
+        title=_("label_drafter", default="Drafter"),
+        vocabulary="phutho.intranet.AgencyUsers",
+        required=False,
+    )
+
+    model.fieldset(
+        "recipients",
+        label=_("fieldset_recipients", default="Recipients"),
+        fields=["internal_recipients", "external_recipients", "copies"],
+    )
+    internal_recipients = schema.List(
+        title=_("label_internal_recipients", default="Agencies in the portal"),
+        value_type=schema.Choice(vocabulary="phutho.intranet.Agencies"),
+        required=False,
+        default=[],
+    )
+    external_recipients = schema.List(
+        title=_("label_external_recipients", default="Other recipients"),
+        description=_(
+            "help_external_recipients",
+            default="One per line: Name | OrganId | e-mail.",
+        ),
+        value_type=schema.TextLine(constraint=recipient_constraint),
+        required=False,
+        default=[],
+    )
+    copies = schema.Int(
+        title=_("label_copies", default="Number of copies"),
+        required=False,
+        min=1,
+    )
+    reply_deadline = schema.Date(
+        title=_("label_reply_deadline", default="Reply expected by"),
+        required=False,
+    )
+
+    directives.widget(
+        "in_reply_to",
+        RelatedItemsFieldWidget,
+        vocabulary="plone.app.vocabularies.Catalog",
+        pattern_options={"selectableTypes": ["IncomingDocument"]},
+    )
+    in_reply_to = RelationList(
+        title=_("label_in_reply_to", default="In reply to"),
+        value_type=RelationChoice(vocabulary="plone.app.vocabularies.Catalog"),
+        required=False,
+        default=[],
+    )
+
+    model.fieldset(
+        "files",
+        label=_("fieldset_files", default="Files"),
+        fields=["draft_file", "signed_file"],
+    )
+    draft_file = NamedBlobFile(
+        title=_("label_draft_file", default="Draft"),
+        required=False,
+    )
+    signed_file = NamedBlobFile(
+        title=_("label_signed_file", default="Signed document"),
+        required=False,
+    )
+
+
+@implementer(IOutgoingDocument)
+class OutgoingDocument(Container):
+    """An outgoing document; annexes are File items inside it."""
+
+    number = None
+    issued_date = None
+    symbol = None
+
+    @property
+    def main_file(self):
+        """The file recipients get: the signed one once it exists."""
+        return self.signed_file or self.draft_file

@@ -1,0 +1,22 @@
+"""Period folders: the hidden year/month containers that keep folders small.
+
+Documents of an agency live in ``<agency>/van-ban-den/<yyyy>/<mm>/``,
+``<agency>/van-ban-di/<yyyy>/<mm>/`` and case files in
+``<agency>/ho-so/<yyyy>/``. Users never create these folders: they add
+documents to the agency and :mod:`phutho.intranet.content.storage` files them.
+"""
+
+from plone.dexterity.content import Container
+from plone.supermodel import model
+from zope.interface import implementer
+
+
+class IPeriodFolder(model.Schema):
+    """A year or month container (or the top archive folder)."""
+
+
+@implementer(IPeriodFolder)
+class PeriodFolder(Container):
+    """Container of documents for one period."""
+
+    exclude_from_nav = True

@@ -1,0 +1,20 @@
+"""Small helpers to find where a piece of content belongs."""
+
+from Acquisition import aq_inner
+from Acquisition import aq_parent
+
+
+def find_agency(context):
+    """Return the Agency (cơ quan) that contains ``context``, or None.
+
+    Walks the acquisition chain only (never the catalog), so it is cheap and
+    works on objects being created that are not indexed yet.
+    """
+    from phutho.intranet.content.agency import IAgency
+
+    obj = aq_inner(context) if context is not None else None
+    while obj is not None:
+        if IAgency.providedBy(obj):
+            return obj
+        obj = aq_parent(obj)
+    return None

@@ -1,0 +1,116 @@
+"""Demo data: the province's structure, one person per role, a few news.
+
+Never install the demo profile on a production site: its accounts share a
+published password. The data is in ``profiles/demo/demo.json``; this module
+only reads it, and does so idempotently (what exists is left as is).
+"""
+
+from phutho.intranet.groups import agency_group_id
+from phutho.intranet.groups import unit_group_id
+from phutho.intranet.setuphandlers import agencies_folder
+from plone import api
+from plone.app.textfield.value import RichTextValue
+
+import json
+import logging
+import os
+
+
+logger = logging.getLogger("phutho.intranet.demo")
+
+DATA_FILE = os.path.join(os.path.dirname(__file__), "profiles", "demo", "demo.json")
+
+
+def load_data():
+    with open(DATA_FILE, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _ensure(container, type_, id, **fields):
+    obj = container.get(id)
+    if obj is None:
+        obj = api.content.create(container=container, type=type_, id=id, **fields)
+    return obj
+
+
+def _publish(obj):
+    if api.content.get_state(obj, default=None) == "private":
+        api.content.transition(obj, transition="publish")
+
+
+def _ensure_user(user_id, fullname, password):
+    if api.user.get(userid=user_id) is None:
+        api.user.create(
+            username=user_id,
+            email=f"{user_id}@phutho.gov.vn",
+            password=password,
+            properties={"fullname": fullname},
+        )
+    return user_id
+
+
+def import_agency(folder, data, password):
+    """Create one agency with its units, registers and people."""
+    agency = _ensure(
+        folder,
+        "Agency",
+        data["id"],
+        title=data["title"],
+        short_name=data["short_name"],
+        organ_id=data["organ_id"],
+        address=data.get("address"),
+        email=data.get("email"),
+        phone=data.get("phone"),
+        website=data.get("website"),
+    )
+    units = {}
+    for unit in data["units"]:
+        units[unit["id"]] = _ensure(
+            agency, "Unit", unit["id"], title=unit["title"], short_name=unit["short_name"]
+        )
+    for register in data["registers"]:
+        _ensure(
+            agency,
+            "DocumentRegister",
+            register["id"],
+            title=register["title"],
+            direction=register["direction"],
+            secret=register.get("secret", False),
+        )
+    for person in data["people"]:
+        user_id = _ensure_user(person["id"], person["fullname"], password)
+        for function in person["groups"]:
+            if "unit" in person:
+                group_id = unit_group_id(units[person["unit"]], function)
+            else:
+                group_id = agency_group_id(agency, function)
+            api.group.add_user(groupname=group_id, username=user_id)
+        if person["role"] == "unit_head":
+            units[person["unit"]].head = user_id
+    return agency
+
+
+def import_demo(context=None):
+    """GenericSetup post handler of the demo profile."""
+    data = load_data()
+    portal = api.portal.get()
+    folder = agencies_folder(portal)
+    for agency in data["agencies"]:
+        import_agency(folder, agency, data["password"])
+    for webmaster in data["webmasters"]:
+        _ensure_user(webmaster["id"], webmaster["fullname"], data["password"])
+        api.group.add_user(groupname="Site Administrators", username=webmaster["id"])
+    for spec in data["folders"]:
+        _publish(_ensure(portal, "Folder", spec["id"], title=spec["title"], description=spec["description"]))
+    for index, item in enumerate(data["news"]):
+        container = portal[item["folder"]]
+        obj = _ensure(
+            container,
+            item["type"],
+            f"bai-{index + 1}",
+            title=item["title"],
+            description=item["description"],
+            text=RichTextValue(item["text"], "text/html", "text/x-html-safe"),
+        )
+        _publish(obj)
+    logger.info("Demo data imported: %d agencies", len(data["agencies"]))

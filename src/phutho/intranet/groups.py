@@ -1,0 +1,168 @@
+"""Groups per agency and unit, and the local roles they carry.
+
+Following IMIO's model, people get roles only through groups, and groups
+get roles only locally: ``<agency>-clerks`` holds Clerk (Văn thư) on its
+agency, ``<agency>-<unit>-specialists`` holds Specialist (Chuyên viên) on its
+unit, and so on. Nothing is granted site-wide. Webmasters manage who is in
+which group (Users and Groups, or ``@groups`` in the REST API).
+
+Every agency and unit group also holds Official (Cán bộ) on the agency:
+the base role of "works here", which lets its members draft documents.
+"""
+
+from phutho.intranet import _
+from plone import api
+from zope.i18n import translate
+
+import logging
+
+
+logger = logging.getLogger("phutho.intranet.groups")
+
+# function id -> (title, local roles on the agency)
+AGENCY_FUNCTIONS = {
+    "clerks": (_("group_clerks", default="Clerks (Văn thư)"), ("Clerk", "Official")),
+    "leaders": (_("group_leaders", default="Leaders (Lãnh đạo)"), ("Leader", "Official")),
+    "secret-clerks": (
+        _("group_secret_clerks", default="Clerks of secret registers (Văn thư sổ mật)"),
+        ("Official",),
+    ),
+}
+
+# function id -> (title, local roles on the unit)
+UNIT_FUNCTIONS = {
+    "heads": (_("group_heads", default="Heads of unit (Lãnh đạo phòng)"), ("UnitHead",)),
+    "specialists": (_("group_specialists", default="Specialists (Chuyên viên)"), ("Specialist",)),
+}
+
+# Roles these groups may carry; used to tidy local roles without touching
+# roles that webmasters granted by hand.
+MANAGED_ROLES = frozenset({"Clerk", "Leader", "UnitHead", "Specialist", "Official"})
+
+
+def group_prefix(obj):
+    """Stable prefix of an agency's or unit's group ids.
+
+    Set once when the groups are created, so that renaming the object
+    later does not orphan its groups.
+    """
+    prefix = getattr(obj, "group_prefix", None)
+    if prefix:
+        return prefix
+    from phutho.intranet.content.unit import IUnit
+    from phutho.intranet.content.utils import find_agency
+
+    if IUnit.providedBy(obj):
+        return f"{group_prefix(find_agency(obj))}-{obj.getId()}"
+    return obj.getId()
+
+
+def agency_group_id(agency, function):
+    """Id of an agency group, e.g. ``so-tttt-clerks``."""
+    if function not in AGENCY_FUNCTIONS:
+        raise ValueError(f"Unknown agency function {function!r}")
+    return f"{group_prefix(agency)}-{function}"
+
+
+def unit_group_id(unit, function):
+    """Id of a unit group, e.g. ``so-tttt-vp-specialists``."""
+    if function not in UNIT_FUNCTIONS:
+        raise ValueError(f"Unknown unit function {function!r}")
+    return f"{group_prefix(unit)}-{function}"
+
+
+def _ensure_group(group_id, title):
+    group = api.group.get(groupname=group_id)
+    if group is None:
+        group = api.group.create(groupname=group_id, title=title)
+        logger.info("Created group %s", group_id)
+    return group
+
+
+def _grant(obj, group_id, roles):
+    current = set(obj.get_local_roles_for_userid(group_id))
+    wanted = current | set(roles)
+    if wanted != current:
+        obj.manage_setLocalRoles(group_id, sorted(wanted))
+        return True
+    return False
+
+
+def ensure_agency_groups(agency):
+    """Create the agency's groups (if missing) and grant their local roles."""
+    from phutho.intranet.content.unit import IUnit
+
+    if not getattr(agency, "group_prefix", None):
+        agency.group_prefix = group_prefix(agency)
+    changed = False
+    for function, (title, roles) in AGENCY_FUNCTIONS.items():
+        group_id = agency_group_id(agency, function)
+        label = f"{translate(title, target_language='vi')} - {agency.Title()}"
+        _ensure_group(group_id, label)
+        changed |= _grant(agency, group_id, roles)
+    for unit in agency.objectValues():
+        if IUnit.providedBy(unit):
+            changed |= ensure_unit_groups(unit, reindex=False)
+    if changed:
+        agency.reindexObjectSecurity()
+
+
+def ensure_unit_groups(unit, reindex=True):
+    """Create the unit's groups (if missing) and grant their local roles:
+    their function's role on the unit, Official on the agency."""
+    from phutho.intranet.content.utils import find_agency
+
+    agency = find_agency(unit)
+    if not getattr(unit, "group_prefix", None):
+        unit.group_prefix = group_prefix(unit)
+    changed = False
+    for function, (title, roles) in UNIT_FUNCTIONS.items():
+        group_id = unit_group_id(unit, function)
+        label = f"{translate(title, target_language='vi')} - {unit.Title()} - {agency.Title()}"
+        _ensure_group(group_id, label)
+        changed |= _grant(unit, group_id, roles)
+        changed |= _grant(agency, group_id, ("Official",))
+    if changed and reindex:
+        agency.reindexObjectSecurity()
+    return changed
+
+
+def agency_group_ids(agency):
+    """All group ids of an agency, its units' included."""
+    from phutho.intranet.content.unit import IUnit
+
+    ids = [agency_group_id(agency, function) for function in AGENCY_FUNCTIONS]
+    for unit in agency.objectValues():
+        if IUnit.providedBy(unit):
+            ids.extend(unit_group_id(unit, function) for function in UNIT_FUNCTIONS)
+    return ids
+
+
+def group_member_ids(group_id):
+    """User ids in a group (empty when the group does not exist)."""
+    portal_groups = api.portal.get_tool("portal_groups")
+    group = portal_groups.getGroupById(group_id)
+    if group is None:
+        return []
+    return list(group.getMemberIds())
+
+
+def agency_user_ids(agency):
+    """Ids of the people who work in an agency (members of its groups)."""
+    result = set()
+    for group_id in agency_group_ids(agency):
+        result.update(group_member_ids(group_id))
+    return result
+
+
+def on_agency_added(agency, event):
+    ensure_agency_groups(agency)
+
+
+def on_unit_added(unit, event):
+    ensure_unit_groups(unit)
+
+
+def on_copied(obj, event):
+    """A copy gets groups of its own, not the original's."""
+    obj.__dict__.pop("group_prefix", None)

@@ -1,0 +1,180 @@
+"""Hand out register numbers inside the current transaction.
+
+``next_number`` is the only way a number is made. The document-level
+functions check that the register fits the document first, so that a
+refused registration never takes a number (and, being in the same
+transaction, an abort after taking one gives it back).
+"""
+
+from phutho.intranet import _
+from phutho.intranet.content.utils import find_agency
+from phutho.intranet.content.vocabularies import document_type_info
+from phutho.intranet.dates import localize
+from phutho.intranet.dates import now
+from phutho.intranet.numbering.counter import counters_of
+from phutho.intranet.numbering.counter import RegisterCounter
+from phutho.intranet.numbering.symbol import compose_symbol
+from plone.app.uuid.utils import uuidToObject
+from zope.i18n import translate
+
+import logging
+
+
+logger = logging.getLogger("phutho.intranet.numbering")
+
+
+class NumberingError(ValueError):
+    """The register cannot number this document (wrong direction, year,
+    type or secrecy). The message is translatable."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self):
+        return translate(self.message)
+
+
+def next_number(register, year=None):
+    """Take the next number of ``register`` for ``year`` (default: this year).
+
+    Numbers start at 1 every year. The caller must commit the transaction
+    for the number to count; a ``ConflictError`` at commit means another
+    transaction took a number first and the whole transaction must be
+    retried (Zope's publisher does that for requests).
+    """
+    if register is None:
+        raise ValueError("A register is required")
+    if year is None:
+        year = now().year
+    counters = counters_of(register, create=True)
+    counter = counters.get(year)
+    if counter is None:
+        counter = counters[year] = RegisterCounter()
+    return counter.take()
+
+
+def last_number(register, year=None):
+    """Return the last number handed out for ``year`` (0 if none)."""
+    if year is None:
+        year = now().year
+    counters = counters_of(register) or {}
+    counter = counters.get(year)
+    return counter.value if counter is not None else 0
+
+
+def resolve_register(value):
+    """Accept a register object or its UID."""
+    if value is None or not isinstance(value, str):
+        return value
+    return uuidToObject(value, unrestricted=True)
+
+
+def check_register(register, document, direction, when):
+    """Raise :class:`NumberingError` unless ``register`` may number ``document``."""
+    if register is None:
+        raise NumberingError(_("error_register_required", default="Choose a register."))
+    if register.direction != direction:
+        raise NumberingError(
+            _(
+                "error_register_direction",
+                default="This register does not number ${direction} documents.",
+                mapping={"direction": direction},
+            )
+        )
+    agency = find_agency(document)
+    if agency is not None and find_agency(register) is not agency:
+        raise NumberingError(
+            _("error_register_agency", default="This register belongs to another agency.")
+        )
+    if register.year and register.year != when.year:
+        raise NumberingError(
+            _(
+                "error_register_year",
+                default="This register is for ${year}; open the register of ${current}.",
+                mapping={"year": register.year, "current": when.year},
+            )
+        )
+    secret = (getattr(document, "secrecy", None) or "normal") != "normal"
+    if secret != bool(register.secret):
+        raise NumberingError(
+            _(
+                "error_register_secrecy",
+                default="Secret documents are numbered in a secret register, "
+                "and only they are.",
+            )
+        )
+    allowed = register.document_types or []
+    if allowed and document.document_type not in allowed:
+        raise NumberingError(
+            _(
+                "error_register_document_type",
+                default="This register does not number this document type.",
+            )
+        )
+
+
+def register_incoming(document, register=None, when=None):
+    """Give an incoming document its arrival number (số đến).
+
+    Returns the number. ``register`` defaults to the document's own field.
+    """
+    register = resolve_register(register or document.register)
+    when = localize(when or document.arrival_date or now())
+    check_register(register, document, "incoming", when)
+    if document.arrival_number:
+        raise NumberingError(
+            _("error_already_registered", default="This document is already registered.")
+        )
+    number = next_number(register, when.year)
+    document.register = register.UID()
+    document.arrival_number = number
+    logger.info(
+        "Incoming %s: arrival number %d in register %s (%d)",
+        "/".join(document.getPhysicalPath()),
+        number,
+        register.UID(),
+        when.year,
+    )
+    return number
+
+
+def issue_outgoing(document, register=None, when=None):
+    """Give an outgoing document its number, date and symbol.
+
+    Returns ``(number, symbol)``. The symbol uses the document type's
+    abbreviation and the agency's, or for a công văn the agency's and the
+    drafting unit's.
+    """
+    register = resolve_register(register or document.register)
+    when = localize(when or now())
+    check_register(register, document, "outgoing", when)
+    if document.number:
+        raise NumberingError(
+            _("error_already_issued", default="This document already has a number.")
+        )
+    agency = find_agency(document)
+    info = document_type_info(document.document_type)
+    if info is None:
+        raise NumberingError(
+            _("error_unknown_document_type", default="Unknown document type.")
+        )
+    unit_abbreviation = None
+    if not info[1]:
+        unit = resolve_register(document.drafting_unit)
+        unit_abbreviation = getattr(unit, "short_name", None)
+    # Compose before taking the number: a bad symbol must not use one up.
+    compose_symbol(1, info[1], agency.short_name, unit_abbreviation)
+    number = next_number(register, when.year)
+    symbol = compose_symbol(number, info[1], agency.short_name, unit_abbreviation)
+    document.register = register.UID()
+    document.number = number
+    document.issued_date = when.date()
+    document.symbol = symbol
+    logger.info(
+        "Outgoing %s: %s in register %s",
+        "/".join(document.getPhysicalPath()),
+        symbol,
+        register.UID(),
+    )
+    return number, symbol

@@ -1,0 +1,1 @@
+"""Search that ignores Vietnamese diacritics and case, and reads attached files."""

@@ -1,0 +1,1 @@
+"""REST API endpoints (plone.restapi), one sub-package per endpoint."""

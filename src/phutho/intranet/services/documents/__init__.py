@@ -1,0 +1,1 @@
+"""POST to an agency creates documents in its period folders."""

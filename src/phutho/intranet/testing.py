@@ -1,0 +1,90 @@
+"""Test layers of phutho.intranet.
+
+PHUTHO_INTRANET_*: the add-on installed in an empty Plone site.
+PHUTHO_DEMO_*: the same with the demo profile (agencies, units, people).
+*_FUNCTIONAL_TESTING layers give each test its own DemoStorage, so code
+that commits is safe there; *_SERVER layers also serve the site through a
+real WSGI server (waitress) on loopback.
+"""
+
+from plone.app.testing import applyProfile
+from plone.app.testing import FunctionalTesting
+from plone.app.testing import IntegrationTesting
+from plone.app.testing import PLONE_FIXTURE
+from plone.app.testing import PloneSandboxLayer
+from plone.testing.zope import WSGI_SERVER_FIXTURE
+
+import os
+import requests
+
+
+os.environ.setdefault("zope_i18n_compile_mo_files", "true")
+os.environ.setdefault("zope_i18n_allowed_languages", "vi en")
+
+DEMO_PASSWORD = "PhuTho@2026"
+
+
+class PhuthoIntranetLayer(PloneSandboxLayer):
+    defaultBases = (PLONE_FIXTURE,)
+
+    def setUpZope(self, app, configurationContext):
+        # Test layers disable autoinclude: load our dependencies explicitly.
+        import collective.easyform
+        import phutho.intranet
+        import plone.restapi
+
+        self.loadZCML(package=plone.restapi)
+        self.loadZCML(package=collective.easyform)
+        self.loadZCML(package=phutho.intranet)
+
+    def setUpPloneSite(self, portal):
+        applyProfile(portal, "phutho.intranet:default")
+
+
+PHUTHO_INTRANET_FIXTURE = PhuthoIntranetLayer()
+
+
+class PhuthoDemoLayer(PloneSandboxLayer):
+    defaultBases = (PHUTHO_INTRANET_FIXTURE,)
+
+    def setUpPloneSite(self, portal):
+        applyProfile(portal, "phutho.intranet:demo")
+
+
+PHUTHO_DEMO_FIXTURE = PhuthoDemoLayer()
+
+PHUTHO_INTRANET_INTEGRATION_TESTING = IntegrationTesting(
+    bases=(PHUTHO_INTRANET_FIXTURE,), name="PhuthoIntranet:Integration"
+)
+PHUTHO_INTRANET_FUNCTIONAL_TESTING = FunctionalTesting(
+    bases=(PHUTHO_INTRANET_FIXTURE,), name="PhuthoIntranet:Functional"
+)
+PHUTHO_DEMO_INTEGRATION_TESTING = IntegrationTesting(
+    bases=(PHUTHO_DEMO_FIXTURE,), name="PhuthoDemo:Integration"
+)
+PHUTHO_DEMO_FUNCTIONAL_TESTING = FunctionalTesting(
+    bases=(PHUTHO_DEMO_FIXTURE,), name="PhuthoDemo:Functional"
+)
+PHUTHO_DEMO_SERVER_TESTING = FunctionalTesting(
+    bases=(PHUTHO_DEMO_FIXTURE, WSGI_SERVER_FIXTURE), name="PhuthoDemo:Server"
+)
+
+
+class RestSession(requests.Session):
+    """A requests session whose URLs are relative to the site, speaking JSON.
+
+    Like ``plone.restapi.testing.RelativeSession``, without importing the
+    robot-framework stack that module pulls in.
+    """
+
+    def __init__(self, portal_url, auth=None):
+        super().__init__()
+        self.portal_url = portal_url.rstrip("/")
+        self.headers.update({"Accept": "application/json"})
+        if auth:
+            self.auth = auth
+
+    def request(self, method, url, **kwargs):
+        if not url.startswith("http"):
+            url = f"{self.portal_url}/{url.lstrip('/')}"
+        return super().request(method, url, **kwargs)

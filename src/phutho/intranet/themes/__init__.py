@@ -1,0 +1,1 @@
+"""The Diazo theme of the portal."""

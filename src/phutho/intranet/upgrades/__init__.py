@@ -1,0 +1,1 @@
+"""Upgrade steps of the default profile (from version 1000 on)."""

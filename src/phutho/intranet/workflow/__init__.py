@@ -1,0 +1,1 @@
+"""How documents move: local roles, transitions, assignments, history."""

@@ -1,0 +1,112 @@
+"""The document × group × role matrix (IMIO's model).
+
+Documents block local-role inheritance: who may see or touch a document is
+decided here, from the document's own data (agency, secrecy, drafting
+unit, assignments), and the workflow state then maps those roles to
+permissions. The catalog indexes the result (allowedRolesAndUsers), so a
+secret document never shows in anyone else's listings or searches.
+"""
+
+from phutho.intranet.content.incoming import IIncomingDocument
+from phutho.intranet.content.outgoing import IOutgoingDocument
+from phutho.intranet.content.utils import find_agency
+from phutho.intranet.groups import agency_group_id
+from phutho.intranet.groups import agency_group_ids
+from phutho.intranet.groups import unit_group_id
+from plone.app.uuid.utils import uuidToObject
+
+import logging
+
+
+logger = logging.getLogger("phutho.intranet.localroles")
+
+# Roles this module owns on documents; others (Owner, roles a Manager set
+# by hand in the sharing tab) are left alone.
+MANAGED_ROLES = frozenset({"Clerk", "Leader", "UnitHead", "Specialist", "Reader", "Official"})
+
+
+def is_secret(document):
+    """True for Mật, Tối mật and Tuyệt mật."""
+    return (getattr(document, "secrecy", None) or "normal") != "normal"
+
+
+def _unit(uid):
+    return uuidToObject(uid, unrestricted=True) if uid else None
+
+
+def assignment_roles(document):
+    """Roles given by the document's assignments (văn bản đến)."""
+    from phutho.intranet.workflow.assignment import assignments_of
+
+    roles = {}
+    for entry in assignments_of(document):
+        if entry.get("closed"):
+            continue
+        role = "Reader" if entry["role"] == "coordinator" else "Specialist"
+        if entry["kind"] == "unit":
+            unit = _unit(entry["id"])
+            if unit is None:
+                continue
+            head_role = "UnitHead" if entry["role"] == "lead" else "Reader"
+            roles.setdefault(unit_group_id(unit, "heads"), set()).add(head_role)
+        else:
+            roles.setdefault(entry["id"], set()).add(role)
+    return roles
+
+
+def compute_local_roles(document):
+    """Return ``{principal id: set(roles)}`` the document should carry."""
+    agency = find_agency(document)
+    if agency is None:
+        return {}
+    secret = is_secret(document)
+    roles = {}
+
+    def grant(principal, role):
+        roles.setdefault(principal, set()).add(role)
+
+    grant(agency_group_id(agency, "secret-clerks" if secret else "clerks"), "Clerk")
+    grant(agency_group_id(agency, "leaders"), "Leader")
+    if not secret:
+        # Officials of the agency see what the workflow shows them (issued
+        # outgoing documents); secret documents only their named people.
+        for group_id in agency_group_ids(agency):
+            grant(group_id, "Official")
+    if IOutgoingDocument.providedBy(document):
+        unit = _unit(document.drafting_unit)
+        if unit is not None:
+            grant(unit_group_id(unit, "heads"), "UnitHead")
+    if IIncomingDocument.providedBy(document):
+        for principal, extra in assignment_roles(document).items():
+            roles.setdefault(principal, set()).update(extra)
+    return roles
+
+
+def update_local_roles(document, reindex=True):
+    """Block inheritance and set the managed local roles of ``document``.
+
+    Idempotent: run it whenever what the roles depend on changes.
+    """
+    document.__ac_local_roles_block__ = True
+    wanted = compute_local_roles(document)
+    current = dict(document.get_local_roles())
+    changed = False
+    for principal in set(current) | set(wanted):
+        have = set(current.get(principal, ()))
+        keep = have - MANAGED_ROLES
+        new = keep | wanted.get(principal, set())
+        if new == have:
+            continue
+        changed = True
+        if new:
+            document.manage_setLocalRoles(principal, sorted(new))
+        else:
+            document.manage_delLocalRoles([principal])
+    if changed and reindex:
+        document.reindexObjectSecurity()
+    return changed
+
+
+def on_document_changed(document, event):
+    """Subscriber: keep local roles in step with the document's data."""
+    update_local_roles(document)

@@ -1,0 +1,93 @@
+"""Install and uninstall of phutho.intranet."""
+
+from phutho.intranet.interfaces import IPhuthoIntranetLayer
+from phutho.intranet.testing import PHUTHO_INTRANET_INTEGRATION_TESTING
+from plone import api
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
+from plone.base.utils import get_installer
+from plone.browserlayer import utils as browserlayer_utils
+
+import unittest
+
+
+class TestInstall(unittest.TestCase):
+    layer = PHUTHO_INTRANET_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        self.installer = get_installer(self.portal, self.layer["request"])
+
+    def test_installed(self):
+        self.assertTrue(self.installer.is_product_installed("phutho.intranet"))
+
+    def test_dependencies_installed(self):
+        for product in ("plone.restapi", "collective.easyform"):
+            self.assertTrue(self.installer.is_product_installed(product), product)
+
+    def test_profile_version(self):
+        setup = api.portal.get_tool("portal_setup")
+        self.assertEqual(setup.getLastVersionForProfile("phutho.intranet:default"), ("1000",))
+
+    def test_browserlayer(self):
+        self.assertIn(IPhuthoIntranetLayer, browserlayer_utils.registered_layers())
+
+    def test_language_vietnamese_first(self):
+        self.assertEqual(api.portal.get_registry_record("plone.default_language"), "vi")
+        self.assertEqual(
+            api.portal.get_registry_record("plone.available_languages"), ["vi", "en"]
+        )
+        self.assertEqual(
+            api.portal.get_registry_record("plone.portal_timezone"), "Asia/Ho_Chi_Minh"
+        )
+
+    def test_types_installed(self):
+        types = api.portal.get_tool("portal_types")
+        for name in (
+            "Agency",
+            "Unit",
+            "DocumentRegister",
+            "PeriodFolder",
+            "IncomingDocument",
+            "OutgoingDocument",
+            "CaseFile",
+            "Annex",
+        ):
+            self.assertIn(name, types.objectIds())
+
+    def test_roles_declared_but_never_site_wide(self):
+        roles = self.portal.valid_roles()
+        for role in ("Clerk", "Leader", "UnitHead", "Specialist", "Official"):
+            self.assertIn(role, roles)
+        acl = self.portal.acl_users
+        for role in ("Clerk", "Leader", "UnitHead", "Specialist", "Official"):
+            self.assertEqual(acl.portal_role_manager.listAssignedPrincipals(role), [])
+
+    def test_anonymous_may_use_rest_api(self):
+        self.assertIn(
+            "Anonymous",
+            [
+                r["name"]
+                for r in self.portal.rolesOfPermission("plone.restapi: Use REST API")
+                if r["selected"]
+            ],
+        )
+
+    def test_agencies_folder(self):
+        self.assertIn("co-quan", self.portal)
+
+
+class TestUninstall(unittest.TestCase):
+    layer = PHUTHO_INTRANET_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        self.installer = get_installer(self.portal, self.layer["request"])
+        self.installer.uninstall_product("phutho.intranet")
+
+    def test_uninstalled(self):
+        self.assertFalse(self.installer.is_product_installed("phutho.intranet"))
+
+    def test_browserlayer_removed(self):
+        self.assertNotIn(IPhuthoIntranetLayer, browserlayer_utils.registered_layers())
