@@ -36,6 +36,7 @@ setup(
     python_requires=">=3.11",
     install_requires=[
         "setuptools",
+        "Plone",
         "Products.CMFPlone",
         "plone.api",
         "plone.app.dexterity",
@@ -52,10 +53,10 @@ setup(
             "plone.testing",
             "zope.testrunner",
             "requests",
+            "playwright",
         ],
     },
     entry_points={
-        "z3c.autoinclude.plugin": ["target = plone"],
         "plone.autoinclude.plugin": ["target = plone"],
     },
 )

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install the Debian programs the test suite drives. Run as root; safe to
+# run again (does nothing when everything is there).
+set -euo pipefail
+
+packages=()
+command -v chromium >/dev/null || packages+=(chromium)
+command -v chromedriver >/dev/null || packages+=(chromium-driver)
+fc-list 2>/dev/null | grep -qi dejavu || packages+=(fonts-dejavu-core)
+
+if [ ${#packages[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Need root to install: ${packages[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${packages[@]}"
