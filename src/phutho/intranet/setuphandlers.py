@@ -46,13 +46,16 @@ def agencies_folder(portal=None):
 
 
 def post_install(context):
-    """After the default profile: the agencies folder."""
-    agencies_folder()
+    """After the default profile: the agencies folder, the theme."""
+    from phutho.intranet.themes import setup as theme_setup
+
+    portal = api.portal.get()
+    agencies_folder(portal)
+    theme_setup.install(portal)
 
 
 def uninstall(context):
-    """After the uninstall profile: back to the stock theme."""
-    from plone.app.theming.utils import applyTheme
-    from plone.app.theming.utils import getTheme
+    """After the uninstall profile."""
+    from phutho.intranet.themes import setup as theme_setup
 
-    applyTheme(getTheme("barceloneta"))
+    theme_setup.uninstall(api.portal.get())
