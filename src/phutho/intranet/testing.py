@@ -88,3 +88,44 @@ class RestSession(requests.Session):
         if not url.startswith("http"):
             url = f"{self.portal_url}/{url.lstrip('/')}"
         return super().request(method, url, **kwargs)
+
+
+def agency(portal, agency_id):
+    """A demo agency, e.g. ``agency(portal, "so-tttt")``."""
+    return portal["co-quan"][agency_id]
+
+
+def create_incoming(agency_obj, **fields):
+    """Create an incoming document in ``agency_obj`` as the current user
+    (unrestricted: tests call it as Manager or a clerk)."""
+    from datetime import date
+    from phutho.intranet.content.storage import container_for
+    from plone import api
+
+    values = dict(
+        title="Về việc triển khai chữ ký số",
+        document_type="cong-van",
+        sender_name="Bộ Thông tin và Truyền thông",
+        sender_organ_id="000.00.00.G22",
+        number_symbol="125/BTTTT-CĐSQG",
+        document_date=date(2026, 11, 20),
+    )
+    values.update(fields)
+    container = container_for(agency_obj, "IncomingDocument")
+    return api.content.create(container=container, type="IncomingDocument", **values)
+
+
+def create_outgoing(agency_obj, unit_id, **fields):
+    """Create an outgoing draft of ``unit_id`` in ``agency_obj``."""
+    from phutho.intranet.content.storage import container_for
+    from plone import api
+
+    values = dict(
+        title="Về việc báo cáo tình hình ứng dụng công nghệ thông tin",
+        document_type="cong-van",
+        drafting_unit=agency_obj[unit_id].UID(),
+        content="Nội dung dự thảo.",
+    )
+    values.update(fields)
+    container = container_for(agency_obj, "OutgoingDocument")
+    return api.content.create(container=container, type="OutgoingDocument", **values)

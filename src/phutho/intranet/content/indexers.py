@@ -103,11 +103,6 @@ def secrecy(obj):
     return obj.secrecy
 
 
-@indexer(IIncomingDocument)
-def incoming_deadline(obj):
-    return to_datetime(obj.processing_deadline)
-
-
 @indexer(IOutgoingDocument)
 def outgoing_deadline(obj):
     return to_datetime(obj.reply_deadline)

@@ -145,6 +145,23 @@ class IOutgoingDocument(IOfficialDocument):
         default=[],
     )
 
+    directives.widget(
+        "replaces",
+        RelatedItemsFieldWidget,
+        vocabulary="plone.app.vocabularies.Catalog",
+        pattern_options={"selectableTypes": ["OutgoingDocument"]},
+    )
+    replaces = RelationChoice(
+        title=_("label_replaces", default="Replaces"),
+        description=_(
+            "help_replaces",
+            default="An issued document of this agency that this one corrects; "
+            "it is marked as replaced when this one is issued.",
+        ),
+        vocabulary="plone.app.vocabularies.Catalog",
+        required=False,
+    )
+
     model.fieldset(
         "files",
         label=_("fieldset_files", default="Files"),

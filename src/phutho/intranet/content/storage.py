@@ -26,7 +26,7 @@ def _child_folder(container, folder_id, title):
     folder = container.get(folder_id)
     if folder is None:
         folder = createContent("PeriodFolder", id=folder_id, title=title)
-        container._setObject(folder_id, folder, suppress_notify=False)
+        container._setObject(folder_id, folder)
         folder = container[folder_id]
     return folder
 

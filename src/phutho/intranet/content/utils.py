@@ -1,5 +1,6 @@
 """Small helpers to find where a piece of content belongs."""
 
+from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 
@@ -18,3 +19,11 @@ def find_agency(context):
             return obj
         obj = aq_parent(obj)
     return None
+
+
+def same_object(first, second):
+    """True when both are the same persistent object, whatever their
+    acquisition wrappers."""
+    if first is None or second is None:
+        return first is second
+    return aq_base(first) is aq_base(second)

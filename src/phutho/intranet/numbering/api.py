@@ -8,6 +8,7 @@ transaction, an abort after taking one gives it back).
 
 from phutho.intranet import _
 from phutho.intranet.content.utils import find_agency
+from phutho.intranet.content.utils import same_object
 from phutho.intranet.content.vocabularies import document_type_info
 from phutho.intranet.dates import localize
 from phutho.intranet.dates import now
@@ -83,7 +84,7 @@ def check_register(register, document, direction, when):
             )
         )
     agency = find_agency(document)
-    if agency is not None and find_agency(register) is not agency:
+    if agency is not None and not same_object(find_agency(register), agency):
         raise NumberingError(
             _("error_register_agency", default="This register belongs to another agency.")
         )

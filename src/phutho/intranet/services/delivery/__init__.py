@@ -1,0 +1,1 @@
+"""``GET @delivery-status``: how each recipient handles an issued document."""

@@ -1,0 +1,1 @@
+"""``GET @processing-history``: the processing history of a document."""

@@ -1,0 +1,1 @@
+"""``POST @progress``: a progress note on an incoming document being handled."""

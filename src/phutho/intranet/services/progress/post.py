@@ -1,0 +1,25 @@
+"""``POST /<incoming document>/@progress`` with ``{"text": "...",
+"percent": 0-100}``: records a progress note in the processing history.
+Who may: the workflow's "Add progress note" (assignees, co-ordinators, the
+unit head and the leader while the document is being handled)."""
+
+from phutho.intranet.workflow.progress import add_progress_note
+from phutho.intranet.workflow.data import TransitionDataError
+from plone.restapi.deserializer import json_body
+from plone.restapi.services import Service
+from zope.interface import alsoProvides
+
+import plone.protect.interfaces
+
+
+class ProgressPost(Service):
+    def reply(self):
+        alsoProvides(self.request, plone.protect.interfaces.IDisableCSRFProtection)
+        data = json_body(self.request)
+        try:
+            entry = add_progress_note(self.context, data.get("text"), data.get("percent"))
+        except TransitionDataError as error:
+            self.request.response.setStatus(400)
+            return {"error": {"type": "BadRequest", "message": str(error)}}
+        self.request.response.setStatus(201)
+        return {"action": entry["action"], "comment": entry["comment"], "percent": entry.get("percent")}

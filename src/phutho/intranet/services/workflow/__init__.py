@@ -1,0 +1,1 @@
+"""``POST @workflow/<transition>`` on documents, with transition data."""

@@ -1,0 +1,22 @@
+"""``POST /<document>/@workflow/<transition>`` with the transition's data.
+
+Body: ``{"comment": "...", <data>}`` or ``{"comment": "...", "data": {...}}``,
+e.g. for ``assign``: ``{"lead": {"kind": "unit", "id": "<UID>", "deadline":
+"2026-12-15"}, "coordinators": [...], "instructions": "..."}``. The rules
+are those of the pages (see workflow/transitions.py); a refused transition
+answers 400 and changes nothing.
+"""
+
+from phutho.intranet.workflow.api import data_from_body
+from phutho.intranet.workflow.api import do_transition
+from plone.restapi.deserializer import json_body
+from plone.restapi.services.workflow.transition import WorkflowTransition
+
+
+class DocumentTransition(WorkflowTransition):
+    """plone.restapi's transition service, passing data to the workflow."""
+
+    def recurse_transition(self, objs, comment, publication_dates, include_children=False):
+        data = data_from_body(json_body(self.request))
+        for obj in objs:
+            do_transition(obj, self.transition, comment=comment, data=data)

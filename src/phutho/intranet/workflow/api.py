@@ -1,0 +1,37 @@
+"""Run a document transition with its data, all or nothing."""
+
+from plone import api
+
+import transaction
+
+
+# Body keys of ``@workflow`` that are plone.restapi's own, not transition data.
+RESERVED_KEYS = frozenset({"comment", "include_children", "effective", "expires", "data"})
+
+
+def do_transition(document, transition, comment="", data=None):
+    """Run ``transition`` on ``document`` with ``data`` (see transitions.py).
+
+    Raises ``WorkflowException`` (``TransitionDataError`` for bad data) and
+    leaves the document exactly as it was: callers that report the error
+    and go on committing (plone.restapi does) commit nothing half-done.
+    """
+    if not transition:
+        raise ValueError("A transition is required")
+    if data is not None and not isinstance(data, dict):
+        raise ValueError("Transition data must be a dict")
+    wftool = api.portal.get_tool("portal_workflow")
+    savepoint = transaction.savepoint()
+    try:
+        wftool.doActionFor(document, transition, comment=comment or "", data=data or {})
+    except Exception:
+        savepoint.rollback()
+        raise
+
+
+def data_from_body(body):
+    """Transition data from a JSON body: its ``data`` object, or else every
+    key that is not one of plone.restapi's own."""
+    if isinstance(body.get("data"), dict):
+        return body["data"]
+    return {k: v for k, v in body.items() if k not in RESERVED_KEYS}

@@ -1,0 +1,52 @@
+"""Parsing and checking the data that transitions carry (from forms or JSON)."""
+
+from datetime import date
+from datetime import datetime
+from phutho.intranet import _
+from Products.CMFCore.WorkflowCore import WorkflowException
+from zope.i18n import translate
+
+
+class TransitionDataError(WorkflowException):
+    """A transition was asked without the data it needs, or with bad data.
+
+    A WorkflowException, so that plone.restapi's ``@workflow`` and Plone's
+    own transition views report it as a refused transition.
+    """
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self):
+        return translate(self.message)
+
+
+def parse_date(value, field="deadline"):
+    """Accept a date, ``YYYY-MM-DD`` or ``DD/MM/YYYY``; None stays None."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return datetime.strptime(value.strip()[:10], fmt).date()
+            except ValueError:
+                continue
+    raise TransitionDataError(
+        _(
+            "error_bad_date",
+            default="${field}: write the date as dd/mm/yyyy or yyyy-mm-dd.",
+            mapping={"field": field},
+        )
+    )
+
+
+def require_comment(comment):
+    if not (comment or "").strip():
+        raise TransitionDataError(
+            _("error_comment_required", default="Give a reason or comment.")
+        )

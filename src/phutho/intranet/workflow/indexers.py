@@ -1,0 +1,19 @@
+"""Indexers derived from assignments: who has the work, and by when."""
+
+from phutho.intranet.content.incoming import IIncomingDocument
+from phutho.intranet.content.indexers import to_datetime
+from phutho.intranet.workflow.assignment import assignee_principals
+from phutho.intranet.workflow.assignment import earliest_deadline
+from plone.indexer import indexer
+
+
+@indexer(IIncomingDocument)
+def assignees(obj):
+    """User ids and unit-head group ids named by open assignments."""
+    return assignee_principals(obj)
+
+
+@indexer(IIncomingDocument)
+def incoming_deadline(obj):
+    """Earliest open deadline (assignments or the document's own)."""
+    return to_datetime(earliest_deadline(obj))

@@ -1,0 +1,46 @@
+"""Processing history entries as people read them (timeline, REST)."""
+
+from phutho.intranet import _
+from phutho.intranet.dates import format_datetime
+from phutho.intranet.dates import localize
+from plone import api
+
+
+# Actions that are not workflow transitions.
+ACTION_TITLES = {
+    "progress": _("action_progress", default="Progress note"),
+    "delivered": _("action_delivered", default="Received from another agency"),
+    "recall_requested": _("action_recall_requested", default="Recall requested by the sender"),
+    "correction": _("action_correction", default="Registration corrected"),
+}
+
+
+def action_title(document, action):
+    """Title of a transition of the document's workflow, or of another action."""
+    if action in ACTION_TITLES:
+        return ACTION_TITLES[action]
+    wftool = api.portal.get_tool("portal_workflow")
+    for workflow in wftool.getWorkflowsFor(document):
+        transition = workflow.transitions.get(action)
+        if transition is not None:
+            return transition.title
+    return action
+
+
+def fullname(user_id):
+    if not user_id or user_id == "system":
+        return user_id
+    user = api.user.get(userid=user_id)
+    if user is None:
+        return user_id
+    return user.getProperty("fullname") or user_id
+
+
+def describe_entry(document, entry):
+    """A history entry plus its readable parts (title, names, local time)."""
+    result = dict(entry)
+    result["title"] = api.portal.translate(action_title(document, entry["action"]))
+    result["actor_fullname"] = fullname(entry.get("actor"))
+    result["time"] = localize(entry["time"]).isoformat()
+    result["time_local"] = format_datetime(entry["time"])
+    return result

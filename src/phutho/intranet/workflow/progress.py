@@ -1,0 +1,29 @@
+"""Progress notes (tiến độ) on an incoming document being handled."""
+
+from phutho.intranet import _
+from phutho.intranet.workflow.data import TransitionDataError
+from phutho.intranet.workflow.history import record
+
+
+def add_progress_note(document, text, percent=None):
+    """Record a progress note; ``percent`` (0-100) is optional.
+
+    Permission is checked by the caller (view or service); this only checks
+    the data.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise TransitionDataError(_("error_progress_text", default="Write what was done."))
+    if percent is not None:
+        try:
+            percent = int(percent)
+        except (TypeError, ValueError):
+            percent = -1
+        if not 0 <= percent <= 100:
+            raise TransitionDataError(
+                _("error_progress_percent", default="Progress is a number from 0 to 100.")
+            )
+    details = {} if percent is None else {"percent": percent}
+    entry = record(document, "progress", comment=text, **details)
+    document.reindexObject(idxs=["modified"])
+    return entry
