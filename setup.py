@@ -54,6 +54,7 @@ setup(
             "zope.testrunner",
             "requests",
             "playwright",
+            "ZEO",
         ],
     },
     entry_points={

@@ -4,6 +4,7 @@ from phutho.intranet import _
 from plone.supermodel import model
 from zope import schema
 from zope.interface import Invalid
+from zope.schema import ValidationError
 
 import re
 
@@ -62,7 +63,7 @@ class IOfficialDocument(model.Schema):
     )
 
 
-class InvalidNumberSymbol(Invalid):
+class InvalidNumberSymbol(ValidationError):
     __doc__ = _(
         "error_number_symbol",
         default="Write the number and symbol as on the document, "

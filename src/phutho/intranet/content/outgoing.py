@@ -17,10 +17,10 @@ from z3c.relationfield.schema import RelationChoice
 from z3c.relationfield.schema import RelationList
 from zope import schema
 from zope.interface import implementer
-from zope.interface import Invalid
+from zope.schema import ValidationError
 
 
-class InvalidRecipient(Invalid):
+class InvalidRecipient(ValidationError):
     __doc__ = _(
         "error_external_recipient",
         default="Write a recipient as 'Name | OrganId | e-mail'; the code and "

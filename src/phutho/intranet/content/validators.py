@@ -1,7 +1,7 @@
 """Field constraints with messages a clerk can act on."""
 
 from phutho.intranet import _
-from zope.interface import Invalid
+from zope.schema import ValidationError
 
 import re
 
@@ -11,7 +11,7 @@ ORGAN_ID_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
 EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 
-class InvalidOrganId(Invalid):
+class InvalidOrganId(ValidationError):
     __doc__ = _(
         "error_organ_id",
         default="The agency code (OrganId) must look like 000.00.00.G22: "
@@ -19,7 +19,7 @@ class InvalidOrganId(Invalid):
     )
 
 
-class InvalidEmail(Invalid):
+class InvalidEmail(ValidationError):
     __doc__ = _("error_email", default="This is not a valid e-mail address.")
 
 
@@ -36,14 +36,16 @@ def email_constraint(value):
     return True
 
 
+class InvalidAbbreviation(ValidationError):
+    __doc__ = _(
+        "error_short_name",
+        default="An abbreviation may not contain spaces, '/' or '-'.",
+    )
+
+
 def short_name_constraint(value):
     """Abbreviations go into symbols like ``15/QĐ-UBND``: no spaces, no ``/``
     and no ``-`` inside one group."""
     if value and re.search(r"[\s/\-]", value):
-        raise Invalid(
-            _(
-                "error_short_name",
-                default="An abbreviation may not contain spaces, '/' or '-'.",
-            )
-        )
+        raise InvalidAbbreviation(value)
     return True
