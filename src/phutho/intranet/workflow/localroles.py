@@ -35,22 +35,31 @@ def _unit(uid):
 
 
 def assignment_roles(document):
-    """Roles given by the document's assignments (văn bản đến)."""
+    """Roles given by the document's assignments (văn bản đến).
+
+    Open assignments carry the work: the lead unit's heads are UnitHead,
+    a lead or handler person is Specialist, co-ordinators are Reader.
+    Closed ones (completed, or re-assigned to someone else) keep Reader,
+    so people still see what they handled.
+    """
     from phutho.intranet.workflow.assignment import assignments_of
 
     roles = {}
     for entry in assignments_of(document):
         if entry.get("closed"):
-            continue
-        role = "Reader" if entry["role"] == "coordinator" else "Specialist"
+            role = "Reader"
+        elif entry["role"] == "coordinator":
+            role = "Reader"
+        else:
+            role = "UnitHead" if entry["kind"] == "unit" else "Specialist"
         if entry["kind"] == "unit":
             unit = _unit(entry["id"])
             if unit is None:
                 continue
-            head_role = "UnitHead" if entry["role"] == "lead" else "Reader"
-            roles.setdefault(unit_group_id(unit, "heads"), set()).add(head_role)
+            principal = unit_group_id(unit, "heads")
         else:
-            roles.setdefault(entry["id"], set()).add(role)
+            principal = entry["id"]
+        roles.setdefault(principal, set()).add(role)
     return roles
 
 
