@@ -10,6 +10,7 @@ Every agency and unit group also holds Official (Cán bộ) on the agency:
 the base role of "works here", which lets its members draft documents.
 """
 
+from Acquisition import aq_base
 from phutho.intranet import _
 from plone import api
 from zope.i18n import translate
@@ -46,7 +47,8 @@ def group_prefix(obj):
     Set once when the groups are created, so that renaming the object
     later does not orphan its groups.
     """
-    prefix = getattr(obj, "group_prefix", None)
+    # aq_base: a unit would otherwise acquire its agency's prefix.
+    prefix = getattr(aq_base(obj), "group_prefix", None)
     if prefix:
         return prefix
     from phutho.intranet.content.unit import IUnit
@@ -92,7 +94,7 @@ def ensure_agency_groups(agency):
     """Create the agency's groups (if missing) and grant their local roles."""
     from phutho.intranet.content.unit import IUnit
 
-    if not getattr(agency, "group_prefix", None):
+    if not getattr(aq_base(agency), "group_prefix", None):
         agency.group_prefix = group_prefix(agency)
     changed = False
     for function, (title, roles) in AGENCY_FUNCTIONS.items():
@@ -113,7 +115,7 @@ def ensure_unit_groups(unit, reindex=True):
     from phutho.intranet.content.utils import find_agency
 
     agency = find_agency(unit)
-    if not getattr(unit, "group_prefix", None):
+    if not getattr(aq_base(unit), "group_prefix", None):
         unit.group_prefix = group_prefix(unit)
     changed = False
     for function, (title, roles) in UNIT_FUNCTIONS.items():

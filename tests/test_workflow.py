@@ -1,0 +1,349 @@
+"""Document workflows: each transition's own rules, history, secrecy,
+deadlines, internal delivery, recall and replacement."""
+
+from datetime import timedelta
+from phutho.intranet.dates import today
+from phutho.intranet.testing import agency
+from phutho.intranet.testing import create_incoming
+from phutho.intranet.testing import create_outgoing
+from phutho.intranet.testing import DEMO_PASSWORD
+from phutho.intranet.testing import PHUTHO_DEMO_INTEGRATION_TESTING
+from phutho.intranet.workflow.api import do_transition
+from phutho.intranet.workflow.assignment import is_overdue
+from phutho.intranet.workflow.data import TransitionDataError
+from phutho.intranet.workflow.delivery import delivery_status
+from phutho.intranet.workflow.history import history_of
+from plone import api
+from plone.app.testing import login
+from plone.app.uuid.utils import uuidToObject
+from Products.CMFCore.WorkflowCore import WorkflowException
+
+import unittest
+
+
+def in_days(days):
+    return (today() + timedelta(days=days)).isoformat()
+
+
+class WorkflowCase(unittest.TestCase):
+    layer = PHUTHO_DEMO_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        self.agency = agency(self.portal, "so-tttt")
+        self.catalog = api.portal.get_tool("portal_catalog")
+
+    def as_(self, user_id):
+        login(self.portal, user_id)
+
+    def registered(self, **fields):
+        self.as_("vanthu.sotttt")
+        doc = create_incoming(self.agency, **fields)
+        do_transition(doc, "register")
+        do_transition(doc, "submit")
+        return doc
+
+    def assign(self, doc, lead=None, **data):
+        self.as_("lanhdao.sotttt")
+        lead = lead or {"kind": "unit", "id": self.agency["cntt"].UID(), "deadline": in_days(7)}
+        do_transition(doc, "assign", data=dict(lead=lead, **data))
+
+    def state(self, doc):
+        return api.content.get_state(doc)
+
+
+class TestIncomingRules(WorkflowCase):
+    def test_register_gives_consecutive_numbers(self):
+        first = self.registered()
+        second = self.registered(number_symbol="126/BTTTT-CĐSQG")
+        self.assertEqual((first.arrival_number, second.arrival_number), (1, 2))
+        self.assertEqual(first.register, self.agency["so-den"].UID())
+        brains = self.catalog(register_uid=self.agency["so-den"].UID(), sort_on="register_number")
+        self.assertEqual([b.register_number for b in brains], [1, 2])
+
+    def test_registration_refused_without_matching_register(self):
+        self.as_("vanthu.sotttt")
+        doc = create_incoming(self.agency)
+        with self.assertRaises(TransitionDataError):
+            do_transition(doc, "register", data={"register": self.agency["so-di"].UID()})
+        with self.assertRaises(TransitionDataError):
+            do_transition(doc, "register", data={"register": self.agency["so-mat-den"].UID()})
+        self.assertEqual(self.state(doc), "received")
+        self.assertIsNone(doc.arrival_number)
+        self.assertEqual(history_of(doc), [])
+
+    def test_refused_registration_takes_no_number(self):
+        doc = self.registered()
+        self.as_("vanthu.sotttt")
+        twin = create_incoming(self.agency)  # same number and symbol: duplicate
+        with self.assertRaises(TransitionDataError):
+            do_transition(twin, "register")
+        third = create_incoming(self.agency, number_symbol="127/BTTTT-CĐSQG")
+        do_transition(third, "register")
+        self.assertEqual(third.arrival_number, doc.arrival_number + 1)
+        do_transition(twin, "register", data={"allow_duplicate": True})
+        self.assertEqual(twin.arrival_number, third.arrival_number + 1)
+
+    def test_closed_register_refuses(self):
+        with api.env.adopt_roles(["Manager"]):
+            api.content.transition(self.agency["so-den"], transition="close")
+        self.as_("vanthu.sotttt")
+        doc = create_incoming(self.agency)
+        with self.assertRaises(TransitionDataError):
+            do_transition(doc, "register")
+
+    def test_return_requires_a_reason(self):
+        self.as_("vanthu.sotttt")
+        doc = create_incoming(self.agency)
+        with self.assertRaises(TransitionDataError):
+            do_transition(doc, "return_to_sender")
+        do_transition(doc, "return_to_sender", comment="Văn bản gửi nhầm cơ quan")
+        self.assertEqual(self.state(doc), "returned")
+        self.assertEqual(history_of(doc)[-1]["comment"], "Văn bản gửi nhầm cơ quan")
+
+    def test_assignment_needs_lead_and_deadline(self):
+        doc = self.registered()
+        self.as_("lanhdao.sotttt")
+        with self.assertRaises(TransitionDataError):
+            do_transition(doc, "assign", data={"instructions": "Xử lý"})
+        with self.assertRaises(TransitionDataError):
+            do_transition(doc, "assign", data={"lead": {"kind": "unit", "id": self.agency["cntt"].UID()}})
+        with self.assertRaises(TransitionDataError):  # a unit of another agency
+            unit = agency(self.portal, "so-noi-vu")["tcbc"]
+            do_transition(doc, "assign", data={"lead": {"kind": "unit", "id": unit.UID(), "deadline": in_days(3)}})
+        with self.assertRaises(TransitionDataError):  # an official of another agency
+            do_transition(doc, "assign", data={"lead": {"kind": "user", "id": "chuyenvien.snv", "deadline": in_days(3)}})
+        with self.assertRaises(TransitionDataError):  # a deadline in the past
+            do_transition(doc, "assign", data={"lead": {"kind": "unit", "id": self.agency["cntt"].UID(), "deadline": in_days(-1)}})
+        self.assertEqual(self.state(doc), "submitted")
+        do_transition(
+            doc,
+            "assign",
+            data={
+                "lead": {"kind": "unit", "id": self.agency["cntt"].UID(), "deadline": in_days(7)},
+                "coordinators": [{"kind": "user", "id": "chuyenvien2.sotttt"}],
+                "instructions": "Phòng CNTT chủ trì, Văn phòng phối hợp.",
+            },
+        )
+        self.assertEqual(self.state(doc), "assigned")
+        entry = history_of(doc)[-1]
+        self.assertEqual(entry["actor"], "lanhdao.sotttt")
+        self.assertEqual(entry["instructions"], "Phòng CNTT chủ trì, Văn phòng phối hợp.")
+        self.assertEqual(
+            [(a["role"], a["deadline"]) for a in entry["assignees"]],
+            [("lead", in_days(7)), ("coordinator", in_days(7))],
+        )
+        # The co-ordinator sees it, a specialist of the lead unit not yet.
+        self.as_("chuyenvien2.sotttt")
+        self.assertEqual(len(self.catalog(UID=doc.UID())), 1)
+        self.as_("chuyenvien.sotttt")
+        self.assertEqual(len(self.catalog(UID=doc.UID())), 0)
+
+    def test_unit_head_reassigns_only_inside_the_unit(self):
+        doc = self.registered()
+        self.assign(doc)
+        self.as_("truongphong.sotttt")
+        with self.assertRaises(TransitionDataError):
+            do_transition(doc, "reassign", data={"handler": "chuyenvien2.sotttt"})  # other unit
+        do_transition(doc, "reassign", data={"handler": "chuyenvien.sotttt", "instructions": "Em xử lý"})
+        self.as_("chuyenvien.sotttt")
+        pending = self.catalog(assignees=["chuyenvien.sotttt"], review_state=["assigned", "in_progress"])
+        self.assertEqual([b.UID for b in pending], [doc.UID()])
+
+    def test_specialist_of_another_unit_cannot_process(self):
+        doc = self.registered()
+        self.assign(doc)
+        self.as_("chuyenvien2.sotttt")
+        with self.assertRaises(WorkflowException):
+            do_transition(doc, "start")
+
+    def test_complete_links_the_reply(self):
+        doc = self.registered()
+        self.assign(doc, lead={"kind": "user", "id": "chuyenvien.sotttt", "deadline": in_days(5)})
+        self.as_("chuyenvien.sotttt")
+        reply = create_outgoing(self.agency, "cntt", in_reply_to=[])
+        do_transition(doc, "start")
+        with self.assertRaises(TransitionDataError):
+            do_transition(doc, "complete", data={"reply": doc.UID()})
+        do_transition(doc, "complete", data={"reply": reply.UID()}, comment="Đã có văn bản trả lời")
+        self.assertEqual(self.state(doc), "completed")
+        self.assertEqual([r.to_object for r in doc.related_documents], [reply])
+        self.assertEqual(history_of(doc)[-1]["reply"], reply.UID())
+        self.assertFalse(self.catalog(assignees=["chuyenvien.sotttt"], review_state=["assigned", "in_progress"]))
+
+    def test_progress_notes(self):
+        from phutho.intranet.workflow.progress import add_progress_note
+
+        doc = self.registered()
+        self.assign(doc, lead={"kind": "user", "id": "chuyenvien.sotttt", "deadline": in_days(5)})
+        self.as_("chuyenvien.sotttt")
+        add_progress_note(doc, "Đã họp với các phòng liên quan", 40)
+        with self.assertRaises(TransitionDataError):
+            add_progress_note(doc, "   ")
+        with self.assertRaises(TransitionDataError):
+            add_progress_note(doc, "Xong", 140)
+        self.assertEqual(history_of(doc)[-1]["percent"], 40)
+
+    def test_overdue(self):
+        doc = self.registered()
+        self.assign(doc)
+        self.assertFalse(is_overdue(doc, self.state(doc)))
+        # A deadline that has passed (set directly: assign refuses past dates).
+        doc._assignments[0]["deadline"] = today() - timedelta(days=1)
+        doc.reindexObject()
+        self.assertTrue(is_overdue(doc, self.state(doc)))
+        self.as_("lanhdao.sotttt")
+        from DateTime import DateTime
+
+        late = self.catalog(deadline={"query": DateTime(), "range": "max"}, review_state=["assigned", "in_progress"])
+        self.assertEqual([b.UID for b in late], [doc.UID()])
+
+
+class TestSecrecy(WorkflowCase):
+    """Secret documents: only secret-register clerks, leaders and assignees."""
+
+    def setUp(self):
+        super().setUp()
+        api.user.create(username="vanthu2.sotttt", email="vt2@phutho.gov.vn", password=DEMO_PASSWORD)
+        api.group.add_user(groupname="so-tttt-clerks", username="vanthu2.sotttt")
+
+    def test_secret_incoming_hidden_from_ordinary_clerks(self):
+        self.as_("vanthu.sotttt")  # in the secret-clerks group too
+        doc = create_incoming(self.agency, secrecy="confidential", title="Kế hoạch bảo vệ bí mật")
+        do_transition(doc, "register")
+        self.assertEqual(doc.register, self.agency["so-mat-den"].UID())
+        do_transition(doc, "submit")
+        self.assign(doc, lead={"kind": "user", "id": "chuyenvien.sotttt", "deadline": in_days(3)})
+        visible = {"vanthu.sotttt", "lanhdao.sotttt", "chuyenvien.sotttt"}
+        hidden = {"vanthu2.sotttt", "truongphong.sotttt", "chuyenvien2.sotttt", "vanthu.snv", "quantri"}
+        for user in visible | hidden:
+            self.as_(user)
+            with self.subTest(user=user):
+                found = self.catalog(SearchableText="Kế hoạch bảo vệ bí mật")
+                self.assertEqual(len(found), 1 if user in visible else 0)
+                self.assertEqual(
+                    bool(api.user.get_permissions(obj=doc).get("View")), user in visible
+                )
+
+    def test_secret_outgoing_hidden_from_other_officials_once_issued(self):
+        self.as_("chuyenvien.sotttt")
+        doc = create_outgoing(self.agency, "cntt", secrecy="secret", internal_recipients=[agency(self.portal, "so-noi-vu").UID()])
+        for user, transition in (("chuyenvien.sotttt", "submit_for_review"), ("truongphong.sotttt", "submit_for_signature"), ("lanhdao.sotttt", "sign"), ("vanthu.sotttt", "issue")):
+            self.as_(user)
+            do_transition(doc, transition)
+        self.assertEqual(doc.register, self.agency["so-mat-di"].UID())
+        self.as_("chuyenvien2.sotttt")
+        self.assertFalse(self.catalog(UID=doc.UID()))
+        self.as_("vanthu2.sotttt")
+        self.assertFalse(self.catalog(UID=doc.UID()))
+        # The recipient's copy is secret too: its ordinary clerks don't see it.
+        copy_uid = delivery_status(doc)[0]["document"]
+        api.user.create(username="vanthu2.snv", email="vt2snv@phutho.gov.vn", password=DEMO_PASSWORD)
+        api.group.add_user(groupname="so-noi-vu-clerks", username="vanthu2.snv")
+        self.as_("vanthu2.snv")
+        self.assertFalse(self.catalog(UID=copy_uid))
+        self.as_("vanthu.snv")  # demo clerks also keep the secret register
+        self.assertTrue(self.catalog(UID=copy_uid))
+
+
+class TestOutgoing(WorkflowCase):
+    def issue(self, doc):
+        for user, transition in (("chuyenvien.sotttt", "submit_for_review"), ("truongphong.sotttt", "submit_for_signature"), ("lanhdao.sotttt", "sign"), ("vanthu.sotttt", "issue")):
+            self.as_(user)
+            do_transition(doc, transition)
+
+    def draft(self, **fields):
+        self.as_("chuyenvien.sotttt")
+        fields.setdefault("internal_recipients", [agency(self.portal, "so-noi-vu").UID(), agency(self.portal, "ubnd-tinh").UID()])
+        return create_outgoing(self.agency, "cntt", **fields)
+
+    def test_numbers_and_symbols(self):
+        first = self.draft()
+        self.issue(first)
+        second = self.draft(document_type="quyet-dinh", title="Quyết định ban hành quy chế")
+        self.issue(second)
+        self.assertEqual(first.symbol, "01/STTTT-CNTT")
+        self.assertEqual(second.symbol, "02/QĐ-STTTT")
+        self.assertEqual(first.issued_date, today())
+        self.assertEqual(first.signer_name, "Nguyễn Mạnh Cường")
+
+    def test_empty_draft_cannot_be_submitted(self):
+        doc = self.draft(content="")
+        with self.assertRaises(TransitionDataError):
+            do_transition(doc, "submit_for_review")
+
+    def test_return_for_revision_needs_comment(self):
+        doc = self.draft()
+        do_transition(doc, "submit_for_review")
+        self.as_("truongphong.sotttt")
+        with self.assertRaises(TransitionDataError):
+            do_transition(doc, "return_for_revision")
+        do_transition(doc, "return_for_revision", comment="Sửa lại phần căn cứ")
+        self.assertEqual(self.state(doc), "draft")
+
+    def test_issue_needs_recipients(self):
+        doc = self.draft(internal_recipients=[])
+        for user, transition in (("chuyenvien.sotttt", "submit_for_review"), ("truongphong.sotttt", "submit_for_signature"), ("lanhdao.sotttt", "sign")):
+            self.as_(user)
+            do_transition(doc, transition)
+        self.as_("vanthu.sotttt")
+        with self.assertRaises(TransitionDataError):
+            do_transition(doc, "issue")
+        self.assertIsNone(doc.number)
+
+    def test_internal_delivery_and_progress(self):
+        doc = self.draft()
+        self.issue(doc)
+        status = delivery_status(doc)
+        self.assertEqual([s["agency_title"] for s in status], ["Sở Nội vụ", "UBND tỉnh Phú Thọ"])
+        self.assertEqual({s["status_code"] for s in status}, {"01"})
+        copy = uuidToObject(status[0]["document"], unrestricted=True)
+        self.assertEqual(copy.number_symbol, doc.symbol)
+        self.assertEqual(copy.sender_organ_id, self.agency.organ_id)
+        self.assertEqual(copy.channel, "internal")
+        self.assertNotIn("vanthu.sotttt", dict(copy.get_local_roles()))
+        self.as_("vanthu.snv")
+        do_transition(copy, "register")
+        self.assertEqual(delivery_status(doc)[0]["status_code"], "03")
+        # The sender cannot read the copy, but knows its state.
+        self.as_("vanthu.sotttt")
+        self.assertFalse(self.catalog(UID=copy.UID()))
+
+    def test_recall(self):
+        doc = self.draft()
+        self.issue(doc)
+        self.as_("lanhdao.sotttt")
+        with self.assertRaises(TransitionDataError):
+            do_transition(doc, "recall")
+        do_transition(doc, "recall", comment="Ban hành nhầm")
+        self.assertEqual(self.state(doc), "recalled")
+        self.assertTrue(all(s["recalled"] for s in delivery_status(doc)))
+
+    def test_replacement(self):
+        from z3c.relationfield import RelationValue
+        from zope.component import getUtility
+        from zope.intid.interfaces import IIntIds
+
+        old = self.draft()
+        self.issue(old)
+        fix = self.draft()
+        fix.replaces = RelationValue(getUtility(IIntIds).getId(old))
+        self.issue(fix)
+        self.assertEqual(self.state(old), "replaced")
+        self.assertEqual(history_of(fix)[-1]["replaces"], old.symbol)
+        self.assertEqual(history_of(old)[-1]["actor"], "vanthu.sotttt")
+
+    def test_history_records_every_step(self):
+        doc = self.draft()
+        self.issue(doc)
+        actions = [(e["action"], e["actor"]) for e in history_of(doc)]
+        self.assertEqual(
+            actions,
+            [
+                ("submit_for_review", "chuyenvien.sotttt"),
+                ("submit_for_signature", "truongphong.sotttt"),
+                ("sign", "lanhdao.sotttt"),
+                ("issue", "vanthu.sotttt"),
+            ],
+        )
+        self.assertEqual(history_of(doc)[-1]["symbol"], doc.symbol)
