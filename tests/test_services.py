@@ -1,0 +1,190 @@
+"""The REST API through a real HTTP server: the whole life of a document
+between two agencies, and the services that follow it."""
+
+from datetime import timedelta
+from phutho.intranet.dates import today
+from phutho.intranet.testing import agency
+from phutho.intranet.testing import DEMO_PASSWORD
+from phutho.intranet.testing import PHUTHO_DEMO_SERVER_TESTING
+from phutho.intranet.testing import RestSession
+
+import transaction
+import unittest
+
+
+class RestCase(unittest.TestCase):
+    layer = PHUTHO_DEMO_SERVER_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        self.sessions = {}
+
+    def tearDown(self):
+        for session in self.sessions.values():
+            session.close()
+
+    def as_(self, user_id):
+        if user_id not in self.sessions:
+            auth = (user_id, DEMO_PASSWORD) if user_id else None
+            self.sessions[user_id] = RestSession(self.portal.absolute_url(), auth=auth)
+        return self.sessions[user_id]
+
+    def ok(self, response, status=200):
+        self.assertEqual(response.status_code, status, response.text)
+        return response.json()
+
+
+class TestScenario(RestCase):
+    """A specialist of agency A drafts, the unit head reviews, the leader
+    signs, the clerk issues to agency B; B's clerk registers, B's leader
+    assigns, B's specialist completes; A sees B's progress at each step."""
+
+    def test_document_between_two_agencies(self):
+        a = agency(self.portal, "so-tttt")
+        b = agency(self.portal, "so-noi-vu")
+        a_url, b_uid, a_unit = a.absolute_url(), b.UID(), a["cntt"].UID()
+        b_unit = b["tcbc"].UID()
+
+        draft = self.ok(
+            self.as_("chuyenvien.sotttt").post(
+                a_url,
+                json={
+                    "@type": "OutgoingDocument",
+                    "title": "Về việc cử cán bộ tham gia tập huấn chuyển đổi số",
+                    "document_type": "cong-van",
+                    "drafting_unit": a_unit,
+                    "content": "Sở Thông tin và Truyền thông đề nghị Sở Nội vụ cử cán bộ...",
+                    "internal_recipients": [b_uid],
+                    "urgency": "urgent",
+                },
+            ),
+            201,
+        )
+        url = draft["@id"]
+        # Nobody outside the drafting line sees the draft.
+        self.assertEqual(self.as_("lanhdao.sotttt").get(url).status_code, 401)
+
+        def transition(user, name, status=200, **body):
+            return self.as_(user).post(f"{url}/@workflow/{name}", json=body)
+
+        self.ok(transition("chuyenvien.sotttt", "submit_for_review"))
+        # A specialist cannot push it further; the workflow refuses.
+        self.assertEqual(transition("chuyenvien.sotttt", "submit_for_signature").status_code, 400)
+        refused = transition("truongphong.sotttt", "return_for_revision")
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("reason", refused.json()["error"]["message"])
+        self.ok(transition("truongphong.sotttt", "submit_for_signature", comment="Đồng ý trình ký"))
+        self.ok(transition("lanhdao.sotttt", "sign"))
+        issued = self.ok(transition("vanthu.sotttt", "issue"))
+        self.assertEqual(issued["review_state"], "issued")
+        document = self.ok(self.as_("vanthu.sotttt").get(url))
+        self.assertEqual(document["symbol"], "01/STTTT-CNTT")
+
+        def b_status():
+            items = self.ok(self.as_("vanthu.sotttt").get(f"{url}/@delivery-status"))["items"]
+            self.assertEqual(len(items), 1)
+            return items[0]
+
+        status = b_status()
+        self.assertEqual((status["agency_title"], status["status_code"]), ("Sở Nội vụ", "01"))
+
+        # Agency B: the clerk finds it in the incoming queue.
+        queue = self.ok(
+            self.as_("vanthu.snv").get(
+                f"{b.absolute_url()}/@search",
+                params={"portal_type": "IncomingDocument", "review_state": "received", "metadata_fields": "number_symbol"},
+            )
+        )
+        self.assertEqual([i["number_symbol"] for i in queue["items"]], ["01/STTTT-CNTT"])
+        incoming = queue["items"][0]["@id"]
+        # A cannot read B's copy.
+        self.assertEqual(self.as_("vanthu.sotttt").get(incoming).status_code, 401)
+
+        def b_transition(user, name, **body):
+            return self.ok(self.as_(user).post(f"{incoming}/@workflow/{name}", json=body))
+
+        b_transition("vanthu.snv", "register")
+        self.assertEqual(b_status()["status_code"], "03")
+        registered = self.ok(self.as_("vanthu.snv").get(incoming))
+        self.assertEqual(registered["arrival_number"], 1)
+        b_transition("vanthu.snv", "submit")
+        deadline = (today() + timedelta(days=5)).isoformat()
+        bad = self.as_("lanhdao.snv").post(f"{incoming}/@workflow/assign", json={"instructions": "Xử lý"})
+        self.assertEqual(bad.status_code, 400)
+        b_transition(
+            "lanhdao.snv",
+            "assign",
+            comment="Giao Phòng TCBC",
+            lead={"kind": "unit", "id": b_unit, "deadline": deadline},
+            instructions="Cử 02 cán bộ tham gia.",
+        )
+        self.assertEqual(b_status()["status_code"], "04")
+        b_transition("truongphong.snv", "reassign", handler="chuyenvien.snv")
+        b_transition("chuyenvien.snv", "start")
+        self.assertEqual(b_status()["status_code"], "05")
+        note = self.as_("chuyenvien.snv").post(
+            f"{incoming}/@progress", json={"text": "Đã lập danh sách cán bộ", "percent": 60}
+        )
+        self.assertEqual(note.status_code, 201, note.text)
+        b_transition("chuyenvien.snv", "complete", comment="Đã cử cán bộ")
+        self.assertEqual(b_status()["status_code"], "06")
+
+        history = self.ok(self.as_("chuyenvien.snv").get(f"{incoming}/@processing-history"))["items"]
+        self.assertEqual(
+            [h["action"] for h in history],
+            ["delivered", "register", "submit", "assign", "reassign", "start", "progress", "complete"],
+        )
+        assign = history[3]
+        self.assertEqual(assign["actor"], "lanhdao.snv")
+        self.assertEqual(assign["actor_fullname"], "Cao Văn Sơn")
+        self.assertEqual(assign["comment"], "Giao Phòng TCBC")
+        self.assertEqual(assign["assignees"][0]["deadline"], deadline)
+        self.assertRegex(assign["time_local"], r"^\d\d/\d\d/\d{4} \d\d:\d\d$")
+
+
+class TestServicesPermissions(RestCase):
+    def test_history_needs_view(self):
+        a = agency(self.portal, "so-tttt")
+        from phutho.intranet.testing import create_outgoing
+        from plone.app.testing import login
+
+        login(self.portal, "chuyenvien.sotttt")
+        doc = create_outgoing(a, "cntt")
+        transaction.commit()
+        url = doc.absolute_url()
+        self.assertEqual(self.as_("chuyenvien.sotttt").get(f"{url}/@processing-history").status_code, 200)
+        for user in (None, "chuyenvien.snv", "chuyenvien2.sotttt", "quantri"):
+            with self.subTest(user=user):
+                self.assertEqual(self.as_(user).get(f"{url}/@processing-history").status_code, 401)
+
+    def test_progress_needs_the_workflow_permission(self):
+        a = agency(self.portal, "so-tttt")
+        from phutho.intranet.testing import create_incoming
+        from plone.app.testing import login
+
+        login(self.portal, "vanthu.sotttt")
+        doc = create_incoming(a)
+        transaction.commit()
+        response = self.as_("vanthu.sotttt").post(f"{doc.absolute_url()}/@progress", json={"text": "x"})
+        self.assertEqual(response.status_code, 401)
+
+    def test_webmaster_manages_group_membership(self):
+        webmaster = self.as_("quantri")
+        response = webmaster.patch(
+            "@groups/so-tttt-cntt-specialists", json={"users": {"chuyenvien2.sotttt": True}}
+        )
+        self.assertEqual(response.status_code, 204, response.text)
+        group = self.ok(webmaster.get("@groups/so-tttt-cntt-specialists"))
+        self.assertIn("chuyenvien2.sotttt", group["members"]["items"])
+        # An official cannot.
+        response = self.as_("chuyenvien.sotttt").patch(
+            "@groups/so-tttt-cntt-specialists", json={"users": {"chuyenvien.snv": True}}
+        )
+        self.assertEqual(response.status_code, 401)
+
+    def test_anonymous_reads_public_pages_only(self):
+        anonymous = self.as_(None)
+        self.assertEqual(anonymous.get("co-quan/so-tttt").status_code, 200)
+        self.assertEqual(anonymous.get("co-quan/so-tttt/so-den").status_code, 401)
+        search = self.ok(anonymous.get("@search", params={"portal_type": "IncomingDocument"}))
+        self.assertEqual(search["items_total"], 0)
