@@ -31,8 +31,11 @@ class PhuthoIntranetLayer(PloneSandboxLayer):
         # Test layers disable autoinclude: load our dependencies explicitly.
         import collective.easyform
         import phutho.intranet
+        import plone.classicui
         import plone.restapi
 
+        # The classic distribution, for the site-creation script.
+        self.loadZCML(package=plone.classicui)
         self.loadZCML(package=plone.restapi)
         self.loadZCML(package=collective.easyform)
         self.loadZCML(package=phutho.intranet)

@@ -1,0 +1,122 @@
+"""The demo profile and the site-creation script."""
+
+from phutho.intranet.demo import load_data
+from phutho.intranet.groups import agency_group_id
+from phutho.intranet.groups import unit_group_id
+from phutho.intranet.testing import PHUTHO_DEMO_INTEGRATION_TESTING
+from phutho.intranet.testing import PHUTHO_INTRANET_FUNCTIONAL_TESTING
+from plone import api
+from plone.app.testing import login
+from plone.app.testing import SITE_OWNER_NAME
+
+import unittest
+
+
+class TestDemoProfile(unittest.TestCase):
+    layer = PHUTHO_DEMO_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        self.data = load_data()
+
+    def test_agencies_and_units(self):
+        folder = self.portal["co-quan"]
+        agencies = [o for o in folder.objectValues() if o.portal_type == "Agency"]
+        self.assertGreaterEqual(len(agencies), 7)
+        titles = {a.Title() for a in agencies}
+        for title in ("UBND tỉnh Phú Thọ", "Văn phòng UBND tỉnh Phú Thọ", "Sở Nội vụ", "Sở Tài chính", "Sở Xây dựng", "Sở Thông tin và Truyền thông"):
+            self.assertIn(title, titles)
+        communes = [t for t in titles if t.startswith(("UBND xã", "UBND phường"))]
+        self.assertGreaterEqual(len(communes), 2)
+        for agency in agencies:
+            with self.subTest(agency=agency.getId()):
+                units = [o for o in agency.objectValues() if o.portal_type == "Unit"]
+                self.assertGreaterEqual(len(units), 2)
+                self.assertRegex(agency.organ_id, r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+                registers = [o for o in agency.objectValues() if o.portal_type == "DocumentRegister"]
+                self.assertEqual({r.direction for r in registers}, {"incoming", "outgoing"})
+
+    def test_groups_and_their_local_roles(self):
+        agency = self.portal["co-quan"]["so-tttt"]
+        self.assertEqual(
+            set(agency.get_local_roles_for_userid(agency_group_id(agency, "clerks"))),
+            {"Clerk", "Official"},
+        )
+        self.assertEqual(
+            set(agency.get_local_roles_for_userid(agency_group_id(agency, "leaders"))),
+            {"Leader", "Official"},
+        )
+        unit = agency["cntt"]
+        heads = unit_group_id(unit, "heads")
+        self.assertEqual(heads, "so-tttt-cntt-heads")
+        self.assertEqual(unit.get_local_roles_for_userid(heads), ("UnitHead",))
+        self.assertEqual(agency.get_local_roles_for_userid(heads), ("Official",))
+        self.assertIsNotNone(api.group.get(groupname="so-tttt-vp-specialists"))
+
+    def test_one_user_per_role_per_agency(self):
+        for spec in self.data["agencies"]:
+            agency = self.portal["co-quan"][spec["id"]]
+            roles = {}
+            for person in spec["people"]:
+                user = api.user.get(userid=person["id"])
+                self.assertIsNotNone(user, person["id"])
+                where = agency[person["unit"]] if "unit" in person else agency
+                roles[person["role"]] = set(api.user.get_roles(user=user, obj=where))
+            with self.subTest(agency=spec["id"]):
+                self.assertIn("Clerk", roles["clerk"])
+                self.assertIn("Leader", roles["leader"])
+                self.assertIn("UnitHead", roles["unit_head"])
+                self.assertIn("Specialist", roles["specialist"])
+        webmaster = api.user.get(userid="quantri")
+        self.assertIn("Site Administrator", api.user.get_roles(user=webmaster))
+
+    def test_roles_are_never_global(self):
+        user = api.user.get(userid="vanthu.sotttt")
+        self.assertNotIn("Clerk", api.user.get_roles(user=user))
+        self.assertNotIn("Clerk", api.user.get_roles(user=user, obj=self.portal["co-quan"]["so-noi-vu"]))
+
+    def test_news_and_announcements(self):
+        catalog = api.portal.get_tool("portal_catalog")
+        news = catalog(portal_type="News Item", path="/".join(self.portal["tin-tuc"].getPhysicalPath()))
+        notices = catalog(portal_type="News Item", path="/".join(self.portal["thong-bao"].getPhysicalPath()))
+        self.assertGreaterEqual(len(news), 3)
+        self.assertGreaterEqual(len(notices), 2)
+
+    def test_demo_import_is_idempotent(self):
+        from phutho.intranet.demo import import_demo
+
+        before = len(api.user.get_users())
+        import_demo()
+        self.assertEqual(len(api.user.get_users()), before)
+
+
+class TestSiteSetup(unittest.TestCase):
+    """``ensure_site`` on a bare Zope app: creates once, then keeps data."""
+
+    layer = PHUTHO_INTRANET_FUNCTIONAL_TESTING
+
+    def test_create_then_keep(self):
+        from phutho.intranet.sitesetup import ensure_site
+        from phutho.intranet.sitesetup import SITE_TITLE
+        from zope.component.hooks import getSite
+        from zope.component.hooks import setSite
+
+        app = self.layer["app"]
+        login(app, SITE_OWNER_NAME)  # zconsole runs as the system user
+        previous = getSite()
+        try:
+            site, created = ensure_site(app, site_id="phutho", demo=True, mail={"host": "smtp.phutho.gov.vn", "port": "2525"})
+            self.assertTrue(created)
+            self.assertEqual(site.title, SITE_TITLE)
+            self.assertEqual(api.portal.get_registry_record("plone.default_language"), "vi")
+            self.assertEqual(api.portal.get_registry_record("plone.portal_timezone"), "Asia/Ho_Chi_Minh")
+            self.assertEqual(api.portal.get_registry_record("plone.smtp_port"), 2525)
+            self.assertIn("so-tttt", site["co-quan"])
+            marker = api.content.create(container=site["tin-tuc"], type="News Item", id="giu-lai", title="Giữ lại")
+            site, created = ensure_site(app, site_id="phutho", demo=True)
+            self.assertFalse(created)
+            self.assertIn("giu-lai", site["tin-tuc"])
+            self.assertEqual(api.portal.get_registry_record("plone.smtp_host"), "smtp.phutho.gov.vn")
+            self.assertEqual(marker.getId(), "giu-lai")
+        finally:
+            setSite(previous)
