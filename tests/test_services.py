@@ -188,3 +188,56 @@ class TestServicesPermissions(RestCase):
         self.assertEqual(anonymous.get("co-quan/so-tttt/so-den").status_code, 401)
         search = self.ok(anonymous.get("@search", params={"portal_type": "IncomingDocument"}))
         self.assertEqual(search["items_total"], 0)
+
+
+class TestRegistrationLock(RestCase):
+    def setUp(self):
+        super().setUp()
+        from phutho.intranet.testing import create_incoming
+        from plone.app.testing import login
+
+        login(self.portal, "vanthu.sotttt")
+        self.doc = create_incoming(agency(self.portal, "so-tttt"), number_symbol="125/BTTTT-CĐSQG")
+        transaction.commit()
+        self.url = self.doc.absolute_url()
+        self.clerk = self.as_("vanthu.sotttt")
+
+    def test_editable_before_registration(self):
+        response = self.clerk.patch(self.url, json={"number_symbol": "126/BTTTT-CĐSQG"})
+        self.assertEqual(response.status_code, 204, response.text)
+        self.assertEqual(self.ok(self.clerk.get(self.url))["number_symbol"], "126/BTTTT-CĐSQG")
+
+    def test_locked_after_registration_then_corrected_with_a_log(self):
+        self.ok(self.clerk.post(f"{self.url}/@workflow/register", json={}))
+        response = self.clerk.patch(self.url, json={"number_symbol": "126/BTTTT-CĐSQG", "description": "Tóm tắt"})
+        self.assertEqual(response.status_code, 403, response.text)
+        self.assertEqual(response.json()["error"]["fields"], ["number_symbol"])
+        # Other fields stay editable by the clerk at this stage.
+        self.assertEqual(self.clerk.patch(self.url, json={"description": "Tóm tắt"}).status_code, 204)
+
+        correct = f"{self.url}/@correct-registration"
+        self.assertEqual(self.clerk.post(correct, json={"changes": {"number_symbol": "126/BTTTT-CĐSQG"}}).status_code, 400)
+        self.assertEqual(self.clerk.post(correct, json={"reason": "x", "changes": {"arrival_number": 5}}).status_code, 400)
+        self.assertEqual(self.clerk.post(correct, json={"reason": "x", "changes": {"document_date": "2026-13-01"}}).status_code, 400)
+        entry = self.ok(
+            self.clerk.post(
+                correct,
+                json={"reason": "Nhập nhầm số ký hiệu", "changes": {"number_symbol": "126/BTTTT-CĐSQG"}},
+            ),
+            201,
+        )
+        self.assertEqual(entry["changes"]["number_symbol"], {"old": "125/BTTTT-CĐSQG", "new": "126/BTTTT-CĐSQG"})
+        document = self.ok(self.clerk.get(self.url))
+        self.assertEqual(document["number_symbol"], "126/BTTTT-CĐSQG")
+        self.assertEqual(document["arrival_number"], 1)
+        history = self.ok(self.clerk.get(f"{self.url}/@processing-history"))["items"]
+        self.assertEqual(history[-1]["action"], "correction")
+        self.assertEqual(history[-1]["comment"], "Nhập nhầm số ký hiệu")
+
+    def test_only_clerks_correct(self):
+        self.ok(self.clerk.post(f"{self.url}/@workflow/register", json={}))
+        response = self.as_("lanhdao.sotttt").post(
+            f"{self.url}/@correct-registration",
+            json={"reason": "x", "changes": {"sender_name": "Bộ TT&TT"}},
+        )
+        self.assertEqual(response.status_code, 401)

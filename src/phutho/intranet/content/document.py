@@ -9,6 +9,10 @@ from zope.schema import ValidationError
 import re
 
 
+# zcml id of "phutho.intranet: Modify registration data"; the workflows
+# grant it only while a document is not yet registered (or issued).
+REGISTRATION_PERMISSION = "phutho.intranet.ModifyRegistrationData"
+
 SUBJECT_MAX_LENGTH = 500  # Appendix VI: Subject (trích yếu) ≤ 500 characters
 
 

@@ -3,6 +3,7 @@
 from phutho.intranet import _
 from phutho.intranet.content.document import check_date_order
 from phutho.intranet.content.document import IOfficialDocument
+from phutho.intranet.content.document import REGISTRATION_PERMISSION
 from phutho.intranet.content.document import number_symbol_constraint
 from phutho.intranet.content.document import split_number_symbol
 from phutho.intranet.content.validators import organ_id_constraint
@@ -25,6 +26,21 @@ def default_arrival_date():
 
 class IIncomingDocument(IOfficialDocument):
     """Schema of an incoming document."""
+
+    # What the register records is fixed once the document is registered;
+    # after that only a logged correction (@correct-registration) changes it.
+    directives.write_permission(
+        register=REGISTRATION_PERMISSION,
+        arrival_date=REGISTRATION_PERMISSION,
+        channel=REGISTRATION_PERMISSION,
+        sender_name=REGISTRATION_PERMISSION,
+        sender_organ_id=REGISTRATION_PERMISSION,
+        number_symbol=REGISTRATION_PERMISSION,
+        document_date=REGISTRATION_PERMISSION,
+        document_type=REGISTRATION_PERMISSION,
+        secrecy=REGISTRATION_PERMISSION,
+        main_file=REGISTRATION_PERMISSION,
+    )
 
     model.fieldset(
         "registration",

@@ -6,6 +6,7 @@ document (Art. 15.3); until then they are empty and read-only.
 
 from phutho.intranet import _
 from phutho.intranet.content.document import IOfficialDocument
+from phutho.intranet.content.document import REGISTRATION_PERMISSION
 from phutho.intranet.content.validators import EMAIL_RE
 from phutho.intranet.content.validators import ORGAN_ID_RE
 from plone.app.z3cform.widgets.relateditems import RelatedItemsFieldWidget
@@ -54,6 +55,14 @@ def recipient_constraint(value):
 
 class IOutgoingDocument(IOfficialDocument):
     """Schema of an outgoing document."""
+
+    # Register, type and secrecy decide the number and symbol: fixed from
+    # signature on.
+    directives.write_permission(
+        register=REGISTRATION_PERMISSION,
+        document_type=REGISTRATION_PERMISSION,
+        secrecy=REGISTRATION_PERMISSION,
+    )
 
     model.fieldset(
         "registration",

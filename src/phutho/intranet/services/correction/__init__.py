@@ -1,0 +1,1 @@
+"""``POST @correct-registration``: a clerk's logged correction."""

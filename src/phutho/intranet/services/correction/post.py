@@ -1,0 +1,50 @@
+"""``POST /<document>/@correct-registration``.
+
+Body: ``{"reason": "...", "changes": {"number_symbol": "15/QĐ-UBND", ...}}``
+with values in the same JSON form as for creating the document. Answers
+201 with the history entry, or 400 saying what is wrong. Who may: clerks,
+once the document is registered (the workflow grants the permission).
+"""
+
+from phutho.intranet.workflow.correction import correct_registration
+from phutho.intranet.workflow.correction import correctable_fields
+from phutho.intranet.workflow.data import TransitionDataError
+from plone.restapi.deserializer import json_body
+from plone.restapi.interfaces import IFieldDeserializer
+from plone.restapi.serializer.converters import json_compatible
+from plone.restapi.services import Service
+from zope.component import queryMultiAdapter
+from zope.interface import alsoProvides
+from zope.schema.interfaces import ValidationError
+
+import plone.protect.interfaces
+
+
+class CorrectRegistrationPost(Service):
+    def bad_request(self, message):
+        self.request.response.setStatus(400)
+        return {"error": {"type": "BadRequest", "message": message}}
+
+    def reply(self):
+        alsoProvides(self.request, plone.protect.interfaces.IDisableCSRFProtection)
+        body = json_body(self.request)
+        changes = body.get("changes")
+        if not isinstance(changes, dict) or not changes:
+            return self.bad_request("Send the corrected fields in 'changes'.")
+        fields = correctable_fields(self.context)
+        values = {}
+        for name, raw in changes.items():
+            field = fields.get(name)
+            if field is None:
+                return self.bad_request(f"{name} cannot be corrected.")
+            deserializer = queryMultiAdapter((field, self.context, self.request), IFieldDeserializer)
+            try:
+                values[name] = deserializer(raw)
+            except (ValueError, ValidationError) as error:
+                return self.bad_request(f"{name}: {getattr(error, 'doc', lambda: error)()}")
+        try:
+            entry = correct_registration(self.context, values, body.get("reason"))
+        except TransitionDataError as error:
+            return self.bad_request(str(error))
+        self.request.response.setStatus(201)
+        return json_compatible(dict(entry))

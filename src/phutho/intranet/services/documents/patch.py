@@ -1,0 +1,59 @@
+"""``PATCH /<document>``: plone.restapi's edit, saying no out loud.
+
+plone.restapi silently skips fields the user may not write. For the
+registration data of a registered document that would look like success
+while nothing changed, so the request is refused with 403, naming the
+fields and the way to correct them.
+"""
+
+from AccessControl import getSecurityManager
+from plone.autoform.interfaces import WRITE_PERMISSIONS_KEY
+from plone.dexterity.utils import iterSchemata
+from plone.restapi.deserializer import json_body
+from plone.restapi.services.content.update import ContentPatch
+from plone.supermodel.utils import mergedTaggedValueDict
+from zope.component import queryUtility
+from zope.security.interfaces import IPermission
+
+import logging
+
+
+logger = logging.getLogger("phutho.intranet.services")
+
+
+def locked_fields(context, names):
+    """Those of ``names`` whose write permission the user lacks here."""
+    security = getSecurityManager()
+    locked = []
+    for schema in iterSchemata(context):
+        permissions = mergedTaggedValueDict(schema, WRITE_PERMISSIONS_KEY)
+        for name in names:
+            permission_id = permissions.get(name)
+            if not permission_id or name in locked:
+                continue
+            permission = queryUtility(IPermission, name=permission_id)
+            if permission is not None and not security.checkPermission(permission.title, context):
+                locked.append(name)
+    return sorted(locked)
+
+
+class DocumentPatch(ContentPatch):
+    def reply(self):
+        locked = locked_fields(self.context, list(json_body(self.request)))
+        if locked:
+            logger.warning(
+                "Refused edit of %s on %s by %s",
+                ", ".join(locked),
+                self.context.absolute_url(1),
+                getSecurityManager().getUser().getId(),
+            )
+            self.request.response.setStatus(403)
+            return {
+                "error": {
+                    "type": "Forbidden",
+                    "message": "Registration data is read-only at this stage; "
+                    "clerks correct it through @correct-registration.",
+                    "fields": locked,
+                }
+            }
+        return super().reply()

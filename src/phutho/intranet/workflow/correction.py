@@ -1,0 +1,102 @@
+"""Logged corrections of registration data (sửa thông tin vào sổ).
+
+Once registered, what the register records is read-only; a clerk may still
+correct a typing mistake, with a reason, and the processing history keeps
+the old and the new value. Numbers are never corrected: a wrong number is
+the register's history, not a typo.
+"""
+
+from phutho.intranet import _
+from phutho.intranet.content.incoming import IIncomingDocument
+from phutho.intranet.content.outgoing import IOutgoingDocument
+from phutho.intranet.workflow.data import TransitionDataError
+from phutho.intranet.workflow.history import record
+from plone.restapi.serializer.converters import json_compatible
+from zope.lifecycleevent import modified
+from zope.schema import getFields
+
+
+CORRECTABLE = {
+    "IncomingDocument": (
+        IIncomingDocument,
+        (
+            "arrival_date",
+            "channel",
+            "sender_name",
+            "sender_organ_id",
+            "number_symbol",
+            "document_date",
+            "document_type",
+            "page_count",
+            "signer_authority",
+            "signer_position",
+            "signer_name",
+        ),
+    ),
+    "OutgoingDocument": (
+        IOutgoingDocument,
+        ("signer_authority", "signer_position", "signer_name", "page_count", "copies"),
+    ),
+}
+
+
+def correctable_fields(document):
+    """``{name: field}`` a clerk may correct on this kind of document."""
+    schema, names = CORRECTABLE.get(document.portal_type, (None, ()))
+    fields = getFields(schema) if schema is not None else {}
+    return {name: fields[name] for name in names}
+
+
+def correct_registration(document, changes, reason):
+    """Apply ``changes`` (already-typed values) and log them.
+
+    Validates every value against its field (and the schema's invariants)
+    before changing anything. Returns the history entry.
+    """
+    if not (reason or "").strip():
+        raise TransitionDataError(
+            _("error_correction_reason", default="Say why the registration is corrected.")
+        )
+    fields = correctable_fields(document)
+    unknown = sorted(set(changes) - set(fields))
+    if unknown or not changes:
+        raise TransitionDataError(
+            _(
+                "error_not_correctable",
+                default="These cannot be corrected: ${fields}.",
+                mapping={"fields": ", ".join(unknown) or "-"},
+            )
+        )
+    for name, value in changes.items():
+        field = fields[name].bind(document)
+        try:
+            field.validate(value)
+        except Exception as error:
+            raise TransitionDataError(
+                _(
+                    "error_correction_value",
+                    default="${field}: ${error}",
+                    mapping={"field": name, "error": getattr(error, "doc", lambda: str(error))()},
+                )
+            )
+    old = {name: getattr(document, name, None) for name in changes}
+    for name, value in changes.items():
+        setattr(document, name, value)
+    schema = CORRECTABLE[document.portal_type][0]
+    try:
+        schema.validateInvariants(document)
+    except Exception as error:
+        for name, value in old.items():
+            setattr(document, name, value)
+        raise TransitionDataError(error.args[0] if error.args else str(error))
+    entry = record(
+        document,
+        "correction",
+        comment=reason.strip(),
+        changes={
+            name: {"old": json_compatible(old[name]), "new": json_compatible(changes[name])}
+            for name in changes
+        },
+    )
+    modified(document)
+    return entry
