@@ -120,3 +120,22 @@ class TestSiteSetup(unittest.TestCase):
             self.assertEqual(marker.getId(), "giu-lai")
         finally:
             setSite(previous)
+
+
+class TestDemoDocuments(unittest.TestCase):
+    layer = PHUTHO_DEMO_INTEGRATION_TESTING
+
+    def test_a_living_system(self):
+        catalog = api.portal.get_tool("portal_catalog")
+        brains = catalog.unrestrictedSearchResults(portal_type=["IncomingDocument", "OutgoingDocument"])
+        self.assertGreaterEqual(len(brains), 12)
+        states = {b.review_state for b in brains}
+        for state in ("received", "submitted", "assigned", "in_progress", "completed", "returned", "draft", "signing", "signed", "issued"):
+            self.assertIn(state, states)
+        agencies = {b.getPath().split("/")[3] for b in brains}
+        self.assertGreaterEqual(len(agencies), 5)
+        delivered = [
+            b for b in catalog.unrestrictedSearchResults(portal_type="IncomingDocument")
+            if b.number_symbol == "01/STTTT-CNTT"
+        ]
+        self.assertEqual(len(delivered), 3)  # internal delivery to three agencies

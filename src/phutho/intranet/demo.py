@@ -5,10 +5,14 @@ published password. The data is in ``profiles/demo/demo.json``; this module
 only reads it, and does so idempotently (what exists is left as is).
 """
 
+from datetime import timedelta
+from phutho.intranet.content.storage import container_for
+from phutho.intranet.dates import today
 from phutho.intranet.groups import agency_group_id
 from phutho.intranet.groups import unit_group_id
 from phutho.intranet.setuphandlers import agencies_folder
 from plone import api
+from phutho.intranet.workflow.api import do_transition
 from plone.app.textfield.value import RichTextValue
 
 import json
@@ -90,6 +94,75 @@ def import_agency(folder, data, password):
     return agency
 
 
+def _people(spec):
+    """``{role: user id}`` of an agency's demo people (first of each role)."""
+    result = {}
+    for person in spec["people"]:
+        result.setdefault(person["role"], person["id"])
+    return result
+
+
+def _step_data(agency, people, data):
+    """Turn the demo file's shorthand into transition data."""
+    data = dict(data or {})
+    days = data.pop("days", None)
+    deadline = (today() + timedelta(days=days)).isoformat() if days else None
+    if "lead" in data:
+        data["lead"] = {"kind": "unit", "id": agency[data["lead"]].UID(), "deadline": deadline}
+    if "lead_user" in data:
+        user = people[data.pop("lead_user")]
+        data["lead"] = {"kind": "user", "id": user, "deadline": deadline}
+    if "handler" in data:
+        data["handler"] = people[data["handler"]]
+    return data
+
+
+def import_document(agencies, specs, item):
+    """Create one demo document and walk it through its steps, each as the
+    person whose job the step is."""
+    spec = specs[item["agency"]]
+    agency = agencies[item["agency"]]
+    people = _people(spec)
+    fields = {
+        k: v
+        for k, v in item.items()
+        if k not in ("kind", "agency", "unit", "steps", "recipients", "document_date")
+    }
+    if item["kind"] == "incoming":
+        author = people["clerk"]
+        portal_type = "IncomingDocument"
+        fields["document_date"] = today() + timedelta(days=item["document_date"])
+    else:
+        author = people["specialist"]
+        portal_type = "OutgoingDocument"
+        fields["drafting_unit"] = agency[item["unit"]].UID()
+        fields["drafter"] = author
+        fields["internal_recipients"] = [agencies[r].UID() for r in item["recipients"]]
+    with api.env.adopt_user(username=author):
+        document = api.content.create(
+            container=container_for(agency, portal_type), type=portal_type, **fields
+        )
+    for role, transition, *rest in item["steps"]:
+        data = _step_data(agency, people, rest[0] if rest else None)
+        comment = data.pop("comment", "")
+        with api.env.adopt_user(username=people[role]):
+            do_transition(document, transition, comment=comment, data=data)
+    return document
+
+
+def import_documents(data, folder):
+    """Demo documents in various states, once (skipped if any exists)."""
+    catalog = api.portal.get_tool("portal_catalog")
+    path = "/".join(folder.getPhysicalPath())
+    if catalog.unrestrictedSearchResults(portal_type=["IncomingDocument", "OutgoingDocument"], path=path):
+        return 0
+    agencies = {spec["id"]: folder[spec["id"]] for spec in data["agencies"]}
+    specs = {spec["id"]: spec for spec in data["agencies"]}
+    for item in data["documents"]:
+        import_document(agencies, specs, item)
+    return len(data["documents"])
+
+
 def import_demo(context=None):
     """GenericSetup post handler of the demo profile."""
     data = load_data()
@@ -113,4 +186,5 @@ def import_demo(context=None):
             text=RichTextValue(item["text"], "text/html", "text/x-html-safe"),
         )
         _publish(obj)
-    logger.info("Demo data imported: %d agencies", len(data["agencies"]))
+    count = import_documents(data, folder)
+    logger.info("Demo data imported: %d agencies, %d documents", len(data["agencies"]), count)
