@@ -11,7 +11,7 @@ export PORT HOST
 INSTANCE := var/instance
 TESTRUNNER_ARGS ?=
 
-.PHONY: help run install install-test system-deps instance site test clean
+.PHONY: help run install install-test system-deps instance site test bench clean
 
 help:
 	@echo "make run    install, create the demo site and serve it on http://localhost:$(PORT)/Plone"
@@ -49,6 +49,12 @@ run: site
 
 test: install-test
 	$(BIN)/zope-testrunner --path=tests --tests-pattern='^test_' --all -v $(TESTRUNNER_ARGS)
+
+# Benchmarks print figures; they are not tests. COUNT=1000 for a quick look.
+COUNT ?= 100000
+bench: install
+	$(BIN)/python scripts/instance.py --var bench/var --port 8099
+	$(BIN)/zconsole run bench/var/instance/etc/zope.conf bench/bench_documents.py --count $(COUNT)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -43,6 +43,7 @@ setup(
         "plone.app.theming",
         "plone.restapi",
         "collective.easyform",
+        "lxml",
         "pypdf",
         "Unidecode",
         "pytz",

@@ -1,6 +1,6 @@
 """Write (or refresh) the Zope instance under var/.
 
-    python scripts/instance.py [--port 8080] [--host 127.0.0.1]
+    python scripts/instance.py [--port 8080] [--host 127.0.0.1] [--var var]
 
 The first run creates the instance with ``mkwsgiinstance`` (admin password
 from ADMIN_PASSWORD, default "admin"); every run rewrites etc/zope.conf and
@@ -17,8 +17,6 @@ import sys
 
 
 ROOT = Path(__file__).resolve().parent.parent
-VAR = ROOT / "var"
-INSTANCE = VAR / "instance"
 
 ZOPE_CONF = """\
 %define INSTANCE {instance}
@@ -48,8 +46,8 @@ instancehome $INSTANCE
 """
 
 
-def write_zope_ini(host, port):
-    ini = INSTANCE / "etc" / "zope.ini"
+def write_zope_ini(instance, host, port):
+    ini = instance / "etc" / "zope.ini"
     text = ini.read_text()
     lines = []
     for line in text.splitlines():
@@ -65,21 +63,22 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", default=os.environ.get("PORT", "8080"))
+    parser.add_argument("--var", default=str(ROOT / "var"), help="data directory")
     args = parser.parse_args()
-    if not (INSTANCE / "etc" / "zope.ini").exists():
+    var = Path(args.var).resolve()
+    instance = var / "instance"
+    if not (instance / "etc" / "zope.ini").exists():
         password = os.environ.get("ADMIN_PASSWORD", "admin")
         bindir = Path(sys.executable).parent
         subprocess.run(
-            [str(bindir / "mkwsgiinstance"), "-d", str(INSTANCE), "-u", f"admin:{password}"],
+            [str(bindir / "mkwsgiinstance"), "-d", str(instance), "-u", f"admin:{password}"],
             check=True,
         )
     for folder in ("filestorage", "blobstorage"):
-        (VAR / folder).mkdir(parents=True, exist_ok=True)
-    (INSTANCE / "etc" / "zope.conf").write_text(
-        ZOPE_CONF.format(instance=INSTANCE, var=VAR)
-    )
-    write_zope_ini(args.host, args.port)
-    print(f"Instance in {INSTANCE}, data in {VAR}/filestorage and {VAR}/blobstorage")
+        (var / folder).mkdir(parents=True, exist_ok=True)
+    (instance / "etc" / "zope.conf").write_text(ZOPE_CONF.format(instance=instance, var=var))
+    write_zope_ini(instance, args.host, args.port)
+    print(f"Instance in {instance}, data in {var}/filestorage and {var}/blobstorage")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ only reads it, and does so idempotently (what exists is left as is).
 """
 
 from datetime import timedelta
-from phutho.intranet.content.storage import container_for
+from phutho.intranet.content.storage import add_document
 from phutho.intranet.dates import today
 from phutho.intranet.groups import agency_group_id
 from phutho.intranet.groups import unit_group_id
@@ -139,9 +139,7 @@ def import_document(agencies, specs, item):
         fields["drafter"] = author
         fields["internal_recipients"] = [agencies[r].UID() for r in item["recipients"]]
     with api.env.adopt_user(username=author):
-        document = api.content.create(
-            container=container_for(agency, portal_type), type=portal_type, **fields
-        )
+        document = add_document(agency, portal_type, **fields)
     for role, transition, *rest in item["steps"]:
         data = _step_data(agency, people, rest[0] if rest else None)
         comment = data.pop("comment", "")

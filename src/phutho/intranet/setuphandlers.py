@@ -46,16 +46,22 @@ def agencies_folder(portal=None):
 
 
 def post_install(context):
-    """After the default profile: the agencies folder, the theme."""
+    """After the default profile: the agencies folder, the search lexicon
+    (catalog.xml cannot switch existing indexes), the theme."""
+    from phutho.intranet.search import setup as search_setup
     from phutho.intranet.themes import setup as theme_setup
 
     portal = api.portal.get()
     agencies_folder(portal)
+    search_setup.install(portal)
     theme_setup.install(portal)
 
 
 def uninstall(context):
     """After the uninstall profile."""
+    from phutho.intranet.search import setup as search_setup
     from phutho.intranet.themes import setup as theme_setup
 
-    theme_setup.uninstall(api.portal.get())
+    portal = api.portal.get()
+    search_setup.uninstall(portal)
+    theme_setup.uninstall(portal)

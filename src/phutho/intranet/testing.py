@@ -102,8 +102,7 @@ def create_incoming(agency_obj, **fields):
     """Create an incoming document in ``agency_obj`` as the current user
     (unrestricted: tests call it as Manager or a clerk)."""
     from datetime import date
-    from phutho.intranet.content.storage import container_for
-    from plone import api
+    from phutho.intranet.content.storage import add_document
 
     values = dict(
         title="Về việc triển khai chữ ký số",
@@ -114,14 +113,12 @@ def create_incoming(agency_obj, **fields):
         document_date=date(2026, 11, 20),
     )
     values.update(fields)
-    container = container_for(agency_obj, "IncomingDocument")
-    return api.content.create(container=container, type="IncomingDocument", **values)
+    return add_document(agency_obj, "IncomingDocument", **values)
 
 
 def create_outgoing(agency_obj, unit_id, **fields):
     """Create an outgoing draft of ``unit_id`` in ``agency_obj``."""
-    from phutho.intranet.content.storage import container_for
-    from plone import api
+    from phutho.intranet.content.storage import add_document
 
     values = dict(
         title="Về việc báo cáo tình hình ứng dụng công nghệ thông tin",
@@ -130,5 +127,4 @@ def create_outgoing(agency_obj, unit_id, **fields):
         content="Nội dung dự thảo.",
     )
     values.update(fields)
-    container = container_for(agency_obj, "OutgoingDocument")
-    return api.content.create(container=container, type="OutgoingDocument", **values)
+    return add_document(agency_obj, "OutgoingDocument", **values)

@@ -16,14 +16,12 @@ def find_duplicates(agency, number_symbol, sender_organ_id=None, sender_name=Non
     The search is unrestricted (a secret document is a duplicate too); show
     callers only what they may see.
     """
-    key = duplicate_key(number_symbol, sender_organ_id, sender_name)
+    key = duplicate_key(agency.UID(), number_symbol, sender_organ_id, sender_name)
     if not key:
         return []
     catalog = api.portal.get_tool("portal_catalog")
     brains = catalog.unrestrictedSearchResults(
-        portal_type="IncomingDocument",
         number_symbol_key=key,
         review_state=REGISTERED_STATES,
-        path="/".join(agency.getPhysicalPath()),
     )
     return [b for b in brains if b.UID != exclude_uid]

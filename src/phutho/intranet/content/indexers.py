@@ -12,6 +12,7 @@ from phutho.intranet.content.outgoing import IOutgoingDocument
 from phutho.intranet.content.register import IDocumentRegister
 from phutho.intranet.content.document import IOfficialDocument
 from phutho.intranet.content.document import split_number_symbol
+from phutho.intranet.content.utils import find_agency
 from phutho.intranet.dates import localize
 from phutho.intranet.search.normalize import fold
 from plone.indexer import indexer
@@ -24,18 +25,19 @@ def to_datetime(value):
     return DateTime(localize(value).isoformat())
 
 
-def duplicate_key(number_symbol, sender_organ_id=None, sender_name=None):
-    """Key under which the same incoming document, received twice, meets
-    itself: number and symbol plus issuing agency, ignoring case, spaces
-    and diacritics (clerks type "QD" for "QĐ")."""
+def duplicate_key(agency_uid, number_symbol, sender_organ_id=None, sender_name=None):
+    """Key under which the same incoming document, received twice by one
+    agency, meets itself: number and symbol plus issuing agency, ignoring
+    case, spaces and diacritics (clerks type "QD" for "QĐ"). The receiving
+    agency is part of the key so the lookup needs no path query."""
     number, notation = split_number_symbol(number_symbol)
-    if number is None:
+    if number is None or not agency_uid:
         return None
     sender = sender_organ_id or fold(sender_name or "")
     if not sender:
         return None
     notation = fold(notation).replace(" ", "")
-    return f"{number.lstrip('0') or '0'}/{notation}|{sender.strip()}"
+    return f"{agency_uid}|{number.lstrip('0') or '0'}/{notation}|{sender.strip()}"
 
 
 @indexer(IIncomingDocument)
@@ -70,7 +72,13 @@ def outgoing_number_symbol(obj):
 
 @indexer(IIncomingDocument)
 def number_symbol_key(obj):
-    return duplicate_key(obj.number_symbol, obj.sender_organ_id, obj.sender_name)
+    agency = find_agency(obj)
+    return duplicate_key(
+        agency.UID() if agency is not None else None,
+        obj.number_symbol,
+        obj.sender_organ_id,
+        obj.sender_name,
+    )
 
 
 @indexer(IIncomingDocument)

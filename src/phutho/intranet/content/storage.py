@@ -8,6 +8,7 @@ transactions creating the same one conflict and one of them is retried.
 
 from phutho.intranet.dates import localize
 from phutho.intranet.dates import now
+from plone.dexterity.utils import addContentToContainer
 from plone.dexterity.utils import createContent
 
 
@@ -47,3 +48,16 @@ def container_for(agency, portal_type, when=None):
     if monthly:
         folder = _child_folder(folder, f"{when.month:02d}", f"Tháng {when.month:02d}/{when.year}")
     return folder
+
+
+def add_document(agency, portal_type, when=None, **fields):
+    """Create a document (or case file) of ``agency`` in its period folder.
+
+    The Python counterpart of adding one through the agency's form or
+    ``POST /<agency>``: the name is chosen from the title before adding
+    (no temporary id and rename, which would reindex twice). Fields are
+    set as given, not validated: callers pass trusted, typed values.
+    """
+    container = container_for(agency, portal_type, when)
+    obj = createContent(portal_type, **fields)
+    return addContentToContainer(container, obj, checkConstraints=False)

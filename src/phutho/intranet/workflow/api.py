@@ -1,8 +1,6 @@
-"""Run a document transition with its data, all or nothing."""
+"""Run a document transition with its data."""
 
 from plone import api
-
-import transaction
 
 
 # Body keys of ``@workflow`` that are plone.restapi's own, not transition data.
@@ -12,21 +10,17 @@ RESERVED_KEYS = frozenset({"comment", "include_children", "effective", "expires"
 def do_transition(document, transition, comment="", data=None):
     """Run ``transition`` on ``document`` with ``data`` (see transitions.py).
 
-    Raises ``WorkflowException`` (``TransitionDataError`` for bad data) and
-    leaves the document exactly as it was: callers that report the error
-    and go on committing (plone.restapi does) commit nothing half-done.
+    Raises ``WorkflowException`` (``TransitionDataError`` for bad data).
+    Refusals happen before anything changes (the checks run before the
+    state does); for any other error the caller must not commit: pages and
+    services doom the transaction, scripts abort it.
     """
     if not transition:
         raise ValueError("A transition is required")
     if data is not None and not isinstance(data, dict):
         raise ValueError("Transition data must be a dict")
     wftool = api.portal.get_tool("portal_workflow")
-    savepoint = transaction.savepoint()
-    try:
-        wftool.doActionFor(document, transition, comment=comment or "", data=data or {})
-    except Exception:
-        savepoint.rollback()
-        raise
+    wftool.doActionFor(document, transition, comment=comment or "", data=data or {})
 
 
 def data_from_body(body):

@@ -112,8 +112,19 @@ def update_local_roles(document, reindex=True):
         else:
             document.manage_delLocalRoles([principal])
     if changed and reindex:
-        document.reindexObjectSecurity()
+        reindex_security(document)
     return changed
+
+
+def reindex_security(document):
+    """Reindex who may view the document and its annexes.
+
+    Like ``reindexObjectSecurity`` but without its catalog path query:
+    a document's only sub-objects are its annexes, direct children.
+    """
+    document.reindexObject(idxs=["allowedRolesAndUsers"])
+    for child in document.objectValues():
+        child.reindexObject(idxs=["allowedRolesAndUsers"])
 
 
 def on_document_changed(document, event):

@@ -10,6 +10,7 @@ transition's keyword arguments: ``doActionFor(doc, id, comment=..., data={...})`
 
 from phutho.intranet import _
 from phutho.intranet.content.duplicates import find_duplicates
+from phutho.intranet.content.register import IDocumentRegister
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.content.utils import same_object
 from phutho.intranet.dates import today
@@ -25,6 +26,7 @@ from phutho.intranet.workflow.data import parse_date
 from phutho.intranet.workflow.data import require_comment
 from phutho.intranet.workflow.data import TransitionDataError
 from phutho.intranet.workflow.history import record
+from phutho.intranet.workflow.localroles import reindex_security
 from phutho.intranet.workflow.localroles import update_local_roles
 from plone import api
 from plone.app.uuid.utils import uuidToObject
@@ -51,21 +53,21 @@ def _has_local_role(document, role):
 
 
 def suitable_registers(document, direction):
-    """Open registers of the document's agency that may number it."""
+    """Open registers of the document's agency that may number it.
+
+    Registers are direct children of the agency, a handful: read there,
+    not from the catalog.
+    """
     agency = find_agency(document)
     if agency is None:
         return []
-    catalog = api.portal.get_tool("portal_catalog")
-    brains = catalog.unrestrictedSearchResults(
-        portal_type="DocumentRegister",
-        register_direction=direction,
-        review_state="open",
-        path={"query": "/".join(agency.getPhysicalPath()), "depth": 1},
-    )
     result = []
     when = today()
-    for brain in brains:
-        register = brain._unrestrictedGetObject()
+    for register in agency.objectValues():
+        if not IDocumentRegister.providedBy(register):
+            continue
+        if api.content.get_state(register) != "open":
+            continue
         try:
             check_register(register, document, direction, when)
         except NumberingError:
@@ -415,7 +417,7 @@ def after_transition(document, event):
         **details,
     )
     update_local_roles(document, reindex=False)
-    document.reindexObjectSecurity()
+    reindex_security(document)
     document.reindexObject()
     logger.info(
         "%s: %s -> %s by %s",

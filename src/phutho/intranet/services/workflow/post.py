@@ -12,6 +12,8 @@ from phutho.intranet.workflow.api import do_transition
 from plone.restapi.deserializer import json_body
 from plone.restapi.services.workflow.transition import WorkflowTransition
 
+import transaction
+
 
 class DocumentTransition(WorkflowTransition):
     """plone.restapi's transition service, passing data to the workflow."""
@@ -19,4 +21,9 @@ class DocumentTransition(WorkflowTransition):
     def recurse_transition(self, objs, comment, publication_dates, include_children=False):
         data = data_from_body(json_body(self.request))
         for obj in objs:
-            do_transition(obj, self.transition, comment=comment, data=data)
+            try:
+                do_transition(obj, self.transition, comment=comment, data=data)
+            except Exception:
+                # plone.restapi answers 400 and would commit: commit nothing.
+                transaction.doom()
+                raise

@@ -1,0 +1,199 @@
+"""Benchmark: 100k documents in one agency; creation rate and query latency.
+
+Run under zconsole against a throw-away instance (``make bench`` does it):
+
+    .venv/bin/zconsole run bench/var/instance/etc/zope.conf bench/bench_documents.py \
+        [--count 100000] [--checkpoints 1000,10000,100000] [--repeat 50]
+
+Creates (or reuses) the site ``bench`` with the demo data, then adds
+incoming documents to Sở TT&TT the way clerks do: created, registered (a
+real register number), and one in four assigned to a unit and re-assigned
+to one specialist; one transaction per document, as one request each. Arrivals are spread evenly over the last two years, so
+documents are filed in 24 month folders as they would be in production. Commits every ``--batch`` documents. At each checkpoint
+it prints p50/p95 of the queries dashboards and registers run, each as the
+user who would run it (catalog security included):
+
+* pending: one specialist's open assignments;
+* register month: one register's entries for the current month, by number;
+* full text: a diacritic-free search over subjects and file texts.
+"""
+
+from AccessControl.SecurityManagement import newSecurityManager
+from AccessControl.SecurityManagement import noSecurityManager
+from datetime import timedelta
+from phutho.intranet.content.storage import add_document
+from phutho.intranet.dates import now
+from phutho.intranet.dates import today
+from phutho.intranet.sitesetup import ensure_site
+from phutho.intranet.workflow.api import do_transition
+from plone import api
+
+import argparse
+import random
+import statistics
+import sys
+import time
+import transaction
+
+
+WORDS = (
+    "quyết định kế hoạch báo cáo tình hình triển khai đường giao thông nông thôn "
+    "chuyển đổi số công chức viên chức ngân sách đầu tư xây dựng trường học bệnh viện "
+    "phòng chống thiên tai an toàn thông tin thủ tục hành chính cải cách dịch vụ công "
+    "trực tuyến tuyển dụng đào tạo bồi dưỡng thi đua khen thưởng môi trường đất đai"
+).split()
+TYPES = ("cong-van", "quyet-dinh", "ke-hoach", "bao-cao", "thong-bao", "giay-moi", "to-trinh")
+SENDERS = (
+    ("UBND tỉnh Phú Thọ", "000.00.00.H43", "UBND"),
+    ("Bộ Thông tin và Truyền thông", "000.00.00.G22", "BTTTT"),
+    ("Sở Tài chính", "000.00.12.H43", "STC"),
+    ("Sở Nội vụ", "000.00.08.H43", "SNV"),
+)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--checkpoints", default="1000,10000,100000")
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--batch", type=int, default=500, help="progress and cache GC every N")
+    parser.add_argument("--seed", type=int, default=30)
+    # Under zconsole, argv is [zconsole, run, zope.conf, this script, args...].
+    script = next(i for i, a in enumerate(sys.argv) if a.endswith("bench_documents.py"))
+    return parser.parse_args(sys.argv[script + 1 :])
+
+
+def progress(done, total, started, width=40):
+    rate = done / max(time.time() - started, 1e-9)
+    filled = int(width * done / total)
+    bar = "#" * filled + "." * (width - filled)
+    sys.stderr.write(f"\r[{bar}] {done:>7}/{total} {rate:7.1f} docs/s")
+    sys.stderr.flush()
+
+
+def as_user(app, user_id):
+    acl = app.bench.acl_users
+    newSecurityManager(None, acl.getUserById(user_id).__of__(acl))
+
+
+def make_document(agency, serial, when, rng):
+    """One incoming document arriving at ``when`` (filed in that month)."""
+    sender, organ_id, abbreviation = rng.choice(SENDERS)
+    words = rng.sample(WORDS, 8)
+    if serial % 100 == 0:
+        words = ["Quyết", "định", "sửa", "chữa", "đường"] + words
+    return add_document(
+        agency,
+        "IncomingDocument",
+        when,
+        arrival_date=when.replace(tzinfo=None),
+        title=" ".join(words).capitalize(),
+        document_type=rng.choice(TYPES),
+        sender_name=sender,
+        sender_organ_id=organ_id,
+        number_symbol=f"{serial}/{abbreviation}-VP",
+        document_date=(when - timedelta(days=rng.randint(0, 20))).date(),
+        urgency=rng.choice(("normal", "normal", "normal", "urgent")),
+    )
+
+
+def arrival(serial, total):
+    """Documents arrive evenly over the two years before now, in order."""
+    span = timedelta(days=730)
+    return now() - span + span * (serial / total)
+
+
+def create(app, agency, start, stop, total, started, args, rng):
+    unit_uid = agency["cntt"].UID()
+    deadline = (today() + timedelta(days=15)).isoformat()
+    for serial in range(start, stop):
+        as_user(app, "vanthu.sotttt")
+        doc = make_document(agency, serial + 1, arrival(serial, total), rng)
+        do_transition(doc, "register")
+        if serial % 4 == 0:
+            do_transition(doc, "submit")
+            as_user(app, "lanhdao.sotttt")
+            lead = {"kind": "unit", "id": unit_uid, "deadline": deadline}
+            do_transition(doc, "assign", data={"lead": lead})
+            as_user(app, "truongphong.sotttt")
+            do_transition(doc, "reassign", data={"handler": "chuyenvien.sotttt"})
+        transaction.commit()  # one transaction per document, as one request each
+        if (serial + 1) % args.batch == 0:
+            app._p_jar.cacheGC()
+            progress(serial + 1, total, started)
+    progress(stop, total, started)
+    sys.stderr.write("\n")
+
+
+def timed(repeat, query):
+    durations = []
+    for i in range(repeat):
+        begin = time.perf_counter()
+        result = query()
+        durations.append((time.perf_counter() - begin) * 1000)
+    durations.sort()
+    p95 = durations[min(len(durations) - 1, int(round(0.95 * len(durations))) - 1)]
+    return statistics.median(durations), p95, result
+
+
+def measure(app, agency, args):
+    catalog = api.portal.get_tool("portal_catalog")
+    register_uid = agency["so-den"].UID()
+    month_start = now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    from DateTime import DateTime
+
+    month = {"query": [DateTime(month_start.isoformat()), DateTime()], "range": "min:max"}
+    user = api.user.get(userid="chuyenvien.sotttt")
+    principals = ["chuyenvien.sotttt"] + [g.getId() for g in api.group.get_groups(user=user)]
+    queries = {
+        "pending (specialist)": (
+            "chuyenvien.sotttt",
+            lambda: len(catalog(assignees=principals, review_state=["assigned", "in_progress"], sort_on="deadline", sort_limit=50)[:50]),
+        ),
+        "register month (clerk)": (
+            "vanthu.sotttt",
+            lambda: len(catalog(register_uid=register_uid, arrival_date=month, sort_on="register_number", sort_limit=100)[:100]),
+        ),
+        "full text 'quyet dinh duong' (clerk)": (
+            "vanthu.sotttt",
+            lambda: len(catalog(SearchableText="quyet dinh duong", sort_limit=50)[:50]),
+        ),
+    }
+    rows = []
+    for name, (user_id, query) in queries.items():
+        as_user(app, user_id)
+        p50, p95, found = timed(args.repeat, query)
+        rows.append((name, p50, p95, found))
+    noSecurityManager()
+    return rows
+
+
+def main(app):
+    args = parse_args()
+    rng = random.Random(args.seed)
+    checkpoints = sorted(int(c) for c in args.checkpoints.split(",") if int(c) <= args.count)
+    site, created = ensure_site(app, site_id="bench", demo=True)
+    agency = site["co-quan"]["so-tttt"]
+    catalog = api.portal.get_tool("portal_catalog")
+    existing = len(catalog.unrestrictedSearchResults(portal_type="IncomingDocument", path="/".join(agency.getPhysicalPath())))
+    print(f"Site bench: {existing} incoming documents in so-tttt before the run")
+    started = time.time()
+    done = existing
+    for checkpoint in checkpoints:
+        if checkpoint > done:
+            phase = time.time()
+            create(app, agency, done, checkpoint, args.count, started, args, rng)
+            rate = (checkpoint - done) / (time.time() - phase)
+            print(f"\n== {checkpoint} documents (created {checkpoint - done} at {rate:.1f} docs/s)")
+            done = checkpoint
+        else:
+            print(f"\n== {checkpoint} documents (already there)")
+        for name, p50, p95, found in measure(app, agency, args):
+            print(f"  {name:<42} p50 {p50:8.2f} ms   p95 {p95:8.2f} ms   ({found} results)")
+        biggest = max(len(m) for y in agency["van-ban-den"].objectValues() for m in y.objectValues())
+        print(f"  largest month folder: {biggest} items")
+    total = time.time() - started
+    print(f"\nTotal {done - existing} documents in {total:.0f} s")
+
+
+main(app)  # noqa: F821 -- zconsole binds ``app``
