@@ -20,6 +20,7 @@ user who would run it (catalog security included):
 
 from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.SecurityManagement import noSecurityManager
+from DateTime import DateTime
 from datetime import timedelta
 from phutho.intranet.content.storage import add_document
 from phutho.intranet.dates import now
@@ -136,13 +137,17 @@ def timed(repeat, query):
     return statistics.median(durations), p95, result
 
 
-def measure(app, agency, args):
+def measure(app, agency, latest, args):
+    """Time the typical queries; the month listed is that of ``latest``,
+    the last arrival so far."""
     catalog = api.portal.get_tool("portal_catalog")
     register_uid = agency["so-den"].UID()
-    month_start = now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    from DateTime import DateTime
-
-    month = {"query": [DateTime(month_start.isoformat()), DateTime()], "range": "min:max"}
+    month_start = latest.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    month_end = (month_start + timedelta(days=32)).replace(day=1)
+    month = {
+        "query": [DateTime(month_start.isoformat()), DateTime(month_end.isoformat())],
+        "range": "min:max",
+    }
     user = api.user.get(userid="chuyenvien.sotttt")
     principals = ["chuyenvien.sotttt"] + [g.getId() for g in api.group.get_groups(user=user)]
     queries = {
@@ -188,7 +193,8 @@ def main(app):
             done = checkpoint
         else:
             print(f"\n== {checkpoint} documents (already there)")
-        for name, p50, p95, found in measure(app, agency, args):
+        latest = arrival(checkpoint - 1, args.count)
+        for name, p50, p95, found in measure(app, agency, latest, args):
             print(f"  {name:<42} p50 {p50:8.2f} ms   p95 {p95:8.2f} ms   ({found} results)")
         biggest = max(len(m) for y in agency["van-ban-den"].objectValues() for m in y.objectValues())
         print(f"  largest month folder: {biggest} items")
