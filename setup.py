@@ -56,6 +56,8 @@ setup(
             "requests",
             "playwright",
             "ZEO",
+            "RelStorage",
+            "psycopg2-binary",
         ],
     },
     entry_points={

@@ -7,6 +7,7 @@ packages=()
 command -v chromium >/dev/null || packages+=(chromium)
 command -v chromedriver >/dev/null || packages+=(chromium-driver)
 fc-list 2>/dev/null | grep -qi dejavu || packages+=(fonts-dejavu-core)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || packages+=(postgresql)
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0
