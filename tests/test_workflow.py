@@ -321,7 +321,26 @@ class TestOutgoing(WorkflowCase):
             do_transition(doc, "recall")
         do_transition(doc, "recall", comment="Ban hành nhầm")
         self.assertEqual(self.state(doc), "recalled")
-        self.assertTrue(all(s["recalled"] for s in delivery_status(doc)))
+        status = delivery_status(doc)
+        self.assertEqual({(s["recall"], s["recall_code"]) for s in status}, {("requested", "13")})
+        # Each recipient answers: Sở Nội vụ agrees and withdraws its copy,
+        # UBND tỉnh refuses with a reason.
+        copies = {s["agency_title"]: uuidToObject(s["document"], unrestricted=True) for s in status}
+        self.as_("vanthu.snv")
+        do_transition(copies["Sở Nội vụ"], "accept_recall")
+        self.assertEqual(self.state(copies["Sở Nội vụ"]), "withdrawn")
+        self.as_("vanthu.ubndtinh")
+        with self.assertRaises(TransitionDataError):
+            do_transition(copies["UBND tỉnh Phú Thọ"], "refuse_recall")
+        do_transition(copies["UBND tỉnh Phú Thọ"], "refuse_recall", comment="Đã thực hiện xong")
+        answers = {s["agency_title"]: s["recall_code"] for s in delivery_status(doc)}
+        self.assertEqual(answers, {"Sở Nội vụ": "15", "UBND tỉnh Phú Thọ": "16"})
+
+    def test_recall_transitions_only_after_a_recall(self):
+        self.as_("vanthu.sotttt")
+        doc = create_incoming(self.agency)
+        offered = {t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(doc)}
+        self.assertFalse(offered & {"accept_recall", "refuse_recall"})
 
     def test_replacement(self):
         from z3c.relationfield import RelationValue

@@ -75,6 +75,7 @@ INCOMING = {
     },
     "completed": {"view": HANDLERS, "listed": HANDLERS, "correct": {"clerk"}},
     "returned": {"view": {"clerk"}, "listed": {"clerk"}},
+    "withdrawn": {"view": {"clerk", "leader"}, "listed": {"clerk", "leader"}},
 }
 
 # state -> {persona: transitions offered}
@@ -94,6 +95,7 @@ INCOMING_TRANSITIONS = {
     },
     "completed": {"leader": {"reopen"}},
     "returned": {},
+    "withdrawn": {},
 }
 
 AUTHORS = {"specialist", "unit_head"}
@@ -191,6 +193,10 @@ class TestIncomingMatrix(MatrixCase):
             return doc
         if target == "returned":
             self.act("clerk", doc, "return_to_sender", comment="Gửi nhầm cơ quan")
+            return doc
+        if target == "withdrawn":
+            doc.recall = "requested"  # as the sender's recall leaves it
+            self.act("clerk", doc, "accept_recall")
             return doc
         self.act("clerk", doc, "register")
         if target == "registered":

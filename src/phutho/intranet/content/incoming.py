@@ -146,6 +146,10 @@ class IncomingDocument(Container):
     """An incoming document; annexes are File items inside it."""
 
     arrival_number = None
+    # Set by internal delivery: the outgoing document this copy came from,
+    # and the course of its recall ("requested", "accepted", "refused").
+    source_uid = None
+    recall = None
 
     @property
     def code_number(self):

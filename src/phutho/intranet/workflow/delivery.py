@@ -38,6 +38,9 @@ STATUS = {
     "completed": ("06", _("status_06", default="Completed")),
 }
 
+# A recall's course on the recipient's side, as edXML status codes.
+RECALL_CODES = {"requested": "13", "accepted": "15", "refused": "16"}
+
 COPIED_FIELDS = (
     "title",
     "description",
@@ -144,7 +147,8 @@ def delivery_status(outgoing):
                 "state": state,
                 "status_code": code,
                 "status_title": title,
-                "recalled": bool(getattr(doc, "recalled", False)),
+                "recall": getattr(doc, "recall", None),
+                "recall_code": RECALL_CODES.get(getattr(doc, "recall", None)),
                 "modified": doc.modified().ISO8601() if doc is not None else None,
             }
         )
@@ -152,13 +156,17 @@ def delivery_status(outgoing):
 
 
 def notify_recall(outgoing, comment):
-    """Tell every recipient's copy that the sender recalls it (edXML 13)."""
+    """Ask every recipient to withdraw its copy (edXML 13).
+
+    The recipient's clerk answers with the ``accept_recall`` (15) or
+    ``refuse_recall`` (16) transition of the copy.
+    """
     notified = []
     for doc_uid in deliveries_of(outgoing).values():
         doc = uuidToObject(doc_uid, unrestricted=True)
-        if doc is None:
+        if doc is None or api.content.get_state(doc) in ("returned", "withdrawn"):
             continue
-        doc.recalled = True
+        doc.recall = "requested"
         record(doc, "recall_requested", comment=comment, source=outgoing.UID())
         doc.reindexObject()
         notified.append(doc_uid)

@@ -285,6 +285,31 @@ def apply_complete(document, prepared, comment):
     return {"reply": reply.UID(), "reply_symbol": reply.symbol or reply.Title()}
 
 
+def validate_recall_answer(document, data, comment):
+    if getattr(document, "recall", None) != "requested":
+        raise TransitionDataError(
+            _("error_no_recall", default="The sender has not recalled this document.")
+        )
+    return {}
+
+
+def validate_refuse_recall(document, data, comment):
+    validate_recall_answer(document, data, comment)
+    require_comment(comment)
+    return {}
+
+
+def apply_accept_recall(document, prepared, comment):
+    document.recall = "accepted"
+    assignment.close_all(document)
+    return {"recall": "accepted"}
+
+
+def apply_refuse_recall(document, prepared, comment):
+    document.recall = "refused"
+    return {"recall": "refused"}
+
+
 # -- outgoing ------------------------------------------------------------------------
 
 
@@ -366,6 +391,8 @@ VALIDATORS = {
     ("IncomingDocument", "reassign"): validate_reassign,
     ("IncomingDocument", "complete"): validate_complete,
     ("IncomingDocument", "reopen"): validate_comment,
+    ("IncomingDocument", "accept_recall"): validate_recall_answer,
+    ("IncomingDocument", "refuse_recall"): validate_refuse_recall,
     ("OutgoingDocument", "submit_for_review"): validate_submit_draft,
     ("OutgoingDocument", "return_for_revision"): validate_comment,
     ("OutgoingDocument", "issue"): validate_issue,
@@ -377,6 +404,8 @@ EFFECTS = {
     ("IncomingDocument", "assign"): apply_assign,
     ("IncomingDocument", "reassign"): apply_reassign,
     ("IncomingDocument", "complete"): apply_complete,
+    ("IncomingDocument", "accept_recall"): apply_accept_recall,
+    ("IncomingDocument", "refuse_recall"): apply_refuse_recall,
     ("OutgoingDocument", "sign"): apply_sign,
     ("OutgoingDocument", "issue"): apply_issue,
     ("OutgoingDocument", "recall"): apply_recall,

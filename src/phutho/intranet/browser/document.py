@@ -1,0 +1,461 @@
+"""The page of an incoming or outgoing document (view ``view``).
+
+Everything shown comes from the document and the workflow package's
+readers (assignments, processing history, delivery status); the actions
+are the transitions the workflow offers the current user, each opening
+``@@transition``. Small presentation helpers used by the other pages of
+this package (badges, names, signer line) live here too.
+"""
+
+from datetime import date
+from datetime import datetime
+from phutho.intranet import _
+from phutho.intranet import permissions
+from phutho.intranet.content.incoming import IIncomingDocument
+from phutho.intranet.content.outgoing import IOutgoingDocument
+from phutho.intranet.content.outgoing import parse_recipient
+from phutho.intranet.content.vocabularies import ARRIVAL_CHANNELS
+from phutho.intranet.content.vocabularies import document_type_info
+from phutho.intranet.content.vocabularies import SECRECY
+from phutho.intranet.content.vocabularies import URGENCY
+from phutho.intranet.dates import format_date
+from phutho.intranet.dates import format_datetime
+from phutho.intranet.workflow.assignment import assignments_of
+from phutho.intranet.workflow.assignment import earliest_deadline
+from phutho.intranet.workflow.assignment import is_overdue
+from phutho.intranet.workflow.correction import correctable_fields
+from phutho.intranet.workflow.data import parse_date
+from phutho.intranet.workflow.delivery import delivery_status
+from phutho.intranet.workflow.history import history_of
+from phutho.intranet.workflow.presentation import describe_entry
+from phutho.intranet.workflow.presentation import fullname
+from plone import api
+from plone.app.uuid.utils import uuidToObject
+from Products.Five.browser import BrowserView
+from urllib.parse import quote
+from zope.i18n import translate
+
+import re
+
+
+URGENCY_TITLES = dict(URGENCY)
+SECRECY_TITLES = dict(SECRECY)
+CHANNEL_TITLES = dict(ARRIVAL_CHANNELS)
+
+# Bootstrap badge classes; "normal" urgency and secrecy get no badge.
+URGENCY_CSS = {
+    "urgent": "bg-warning text-dark",
+    "very_urgent": "bg-danger",
+    "flash": "bg-danger",
+    "flash_timed": "bg-danger",
+}
+SECRECY_CSS = "bg-dark"
+OVERDUE_CSS = "bg-danger"
+
+SIGNER_LABEL = _("fieldset_signer", default="Signer")
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[0-9:.+-]+)?$")
+
+ROLE_TITLES = {
+    "lead": _("assignment_role_lead", default="Lead (chủ trì)"),
+    "coordinator": _("assignment_role_coordinator", default="Co-ordinator (phối hợp)"),
+    "handler": _("assignment_role_handler", default="Handler (xử lý)"),
+}
+
+# A recall's course at the recipient (edXML status codes, QCVN 102:2016).
+RECALL_TITLES = {
+    "13": _("recall_13", default="Recall requested"),
+    "15": _("recall_15", default="Recall accepted"),
+    "16": _("recall_16", default="Recall refused"),
+}
+
+# Relations between documents, by field: (label from the source's side,
+# label from the target's side).
+RELATION_TITLES = {
+    "related_documents": (
+        _("label_related_documents", default="Related documents"),
+        _("label_related_from", default="Referred to by"),
+    ),
+    "in_reply_to": (
+        _("label_in_reply_to", default="In reply to"),
+        _("label_replies", default="Replies"),
+    ),
+    "replaces": (
+        _("label_replaces", default="Replaces"),
+        _("label_replaced_by", default="Replaced by"),
+    ),
+}
+
+
+# -- helpers shared by the pages of this package ------------------------------
+
+
+def urgency_badge(value):
+    """``{"text", "css"}`` of a badge for a non-normal urgency, else None."""
+    if not value or value == "normal":
+        return None
+    return {"text": URGENCY_TITLES.get(value, value), "css": URGENCY_CSS.get(value, "bg-warning")}
+
+
+def secrecy_badge(value):
+    """Badge of a secret document (Mật, Tối mật, Tuyệt mật), else None."""
+    if not value or value == "normal":
+        return None
+    return {"text": SECRECY_TITLES.get(value, value), "css": SECRECY_CSS}
+
+
+def overdue_badge():
+    return {"text": _("badge_overdue", default="Overdue (quá hạn)"), "css": OVERDUE_CSS}
+
+
+def document_type_title(token):
+    info = document_type_info(token) if token else None
+    return info[0] if info else (token or "")
+
+
+def state_title(portal_type, state, request):
+    """The translated title of a workflow state of ``portal_type``."""
+    wftool = api.portal.get_tool("portal_workflow")
+    title = wftool.getTitleForStateOnType(state, portal_type) if state else ""
+    return translate(title, domain="plone", context=request) if title else ""
+
+
+def principal_title(kind, principal_id):
+    """Name of an assignee: the unit's title or the person's full name."""
+    if kind == "unit":
+        unit = uuidToObject(principal_id, unrestricted=True) if principal_id else None
+        return unit.Title() if unit is not None else principal_id
+    return fullname(principal_id)
+
+
+def document_number(document):
+    """Number and symbol: as received (incoming) or as issued (outgoing)."""
+    if IIncomingDocument.providedBy(document):
+        return document.number_symbol
+    if IOutgoingDocument.providedBy(document):
+        return document.symbol
+    return None
+
+
+def signer_text(document):
+    """The signature line: ``KT. Phó Giám đốc Nguyễn Văn A``."""
+    parts = (document.signer_authority, document.signer_position, document.signer_name)
+    return " ".join(part for part in parts if part)
+
+
+def recipient_titles(document):
+    """Who an outgoing document goes to: agencies in the portal, then the
+    others by name."""
+    internal = []
+    for uid in document.internal_recipients or ():
+        agency = uuidToObject(uid, unrestricted=True)
+        internal.append(agency.Title() if agency is not None else uid)
+    external = [parse_recipient(line)["name"] for line in document.external_recipients or ()]
+    return internal, external
+
+
+def row(label, text, badge=None, url=None):
+    """A labelled value of the registration block."""
+    return {"label": label, "text": text, "url": url, "badges": [badge] if badge else []}
+
+
+def readable(value):
+    """A JSON-compatible value from the history, dates as dd/mm/yyyy."""
+    if isinstance(value, str) and ISO_DATE_RE.match(value):
+        return (
+            format_datetime(datetime.fromisoformat(value))
+            if "T" in value
+            else format_date(date.fromisoformat(value))
+        )
+    return "-" if value in (None, "") else value
+
+
+def file_info(document, fieldname, label):
+    """Download link of a file field, or None when it is empty."""
+    named_file = getattr(document, fieldname, None)
+    if not named_file:
+        return None
+    filename = named_file.filename or fieldname
+    return {
+        "label": label,
+        "filename": filename,
+        "url": f"{document.absolute_url()}/@@download/{fieldname}/{quote(filename)}",
+    }
+
+
+# -- the page --------------------------------------------------------------------
+
+
+class DocumentView(BrowserView):
+    """Default view of IncomingDocument and OutgoingDocument."""
+
+    def __call__(self):
+        self.update()
+        return self.index()
+
+    def update(self):
+        context = self.context
+        self.incoming = IIncomingDocument.providedBy(context)
+        self.state = api.content.get_state(context)
+        self.state_title = state_title(context.portal_type, self.state, self.request)
+        self.overdue = self.incoming and is_overdue(context, self.state)
+        self.badges = [
+            badge
+            for badge in (
+                urgency_badge(context.urgency),
+                secrecy_badge(context.secrecy),
+                overdue_badge() if self.overdue else None,
+            )
+            if badge
+        ]
+        if self.incoming:
+            self.fields = self.incoming_fields()
+            self.assignments = self.open_assignments()
+            self.files = [file_info(context, "main_file", IIncomingDocument["main_file"].title)]
+            self.delivery = []
+            self.content = None
+        else:
+            self.fields = self.outgoing_fields()
+            self.assignments = []
+            self.files = [
+                file_info(context, "signed_file", IOutgoingDocument["signed_file"].title),
+                file_info(context, "draft_file", IOutgoingDocument["draft_file"].title),
+            ]
+            self.delivery = self.delivery_rows()
+            self.content = context.content
+        self.files = [info for info in self.files if info]
+        self.annexes = self.annex_links()
+        self.related = self.related_groups()
+        self.history = [self.history_item(entry) for entry in history_of(context)]
+        self.actions = self.workflow_actions()
+        self.tools = self.document_tools()
+
+    # -- registration data, in the order a clerk reads it --
+
+    def register_row(self, label):
+        uid = self.context.register
+        register = uuidToObject(uid, unrestricted=True) if uid else None
+        if register is None:
+            return None
+        url = register.absolute_url() if api.user.has_permission("View", obj=register) else None
+        return row(label, register.Title(), url=url)
+
+    def common_rows(self, schema):
+        """Type, urgency and secrecy: what both kinds of document have."""
+        doc = self.context
+        urgency, secrecy = urgency_badge(doc.urgency), secrecy_badge(doc.secrecy)
+        return [
+            row(schema["document_type"].title, document_type_title(doc.document_type)),
+            row(
+                schema["urgency"].title,
+                None if urgency else URGENCY_TITLES.get(doc.urgency),
+                urgency,
+            ),
+            row(
+                schema["secrecy"].title,
+                None if secrecy else SECRECY_TITLES.get(doc.secrecy),
+                secrecy,
+            ),
+        ]
+
+    def incoming_fields(self):
+        doc, schema = self.context, IIncomingDocument
+        sender = doc.sender_name
+        if doc.sender_organ_id:
+            sender = f"{sender} ({doc.sender_organ_id})"
+        rows = [
+            self.register_row(schema["register"].title),
+            row(schema["arrival_number"].title, doc.arrival_number),
+            row(schema["arrival_date"].title, format_datetime(doc.arrival_date)),
+            row(schema["channel"].title, CHANNEL_TITLES.get(doc.channel)),
+            row(schema["number_symbol"].title, doc.number_symbol),
+            row(schema["sender_name"].title, sender),
+            row(schema["document_date"].title, format_date(doc.document_date)),
+            *self.common_rows(schema),
+            row(
+                schema["processing_deadline"].title,
+                format_date(earliest_deadline(doc)),
+                overdue_badge() if self.overdue else None,
+            ),
+            row(SIGNER_LABEL, signer_text(doc)),
+            row(schema["recipients"].title, "; ".join(doc.recipients or ())),
+            row(schema["page_count"].title, doc.page_count),
+        ]
+        return [r for r in rows if r is not None and (r["text"] or r["badges"])]
+
+    def outgoing_fields(self):
+        doc, schema = self.context, IOutgoingDocument
+        internal, external = recipient_titles(doc)
+        unit = uuidToObject(doc.drafting_unit, unrestricted=True) if doc.drafting_unit else None
+        rows = [
+            self.register_row(schema["register"].title),
+            row(schema["symbol"].title, doc.symbol),
+            row(schema["issued_date"].title, format_date(doc.issued_date)),
+            *self.common_rows(schema),
+            row(schema["drafting_unit"].title, unit.Title() if unit is not None else None),
+            row(schema["drafter"].title, fullname(doc.drafter)),
+            row(SIGNER_LABEL, signer_text(doc)),
+            row(schema["internal_recipients"].title, "; ".join(internal)),
+            row(schema["external_recipients"].title, "; ".join(external)),
+            row(schema["copies"].title, doc.copies),
+            row(schema["reply_deadline"].title, format_date(doc.reply_deadline)),
+            row(schema["page_count"].title, doc.page_count),
+        ]
+        return [r for r in rows if r is not None and (r["text"] or r["badges"])]
+
+    def open_assignments(self):
+        return [
+            {
+                "role": ROLE_TITLES.get(entry["role"], entry["role"]),
+                "name": principal_title(entry["kind"], entry["id"]),
+                "deadline": format_date(entry.get("deadline")),
+                "instructions": entry.get("instructions"),
+            }
+            for entry in assignments_of(self.context, open_only=True)
+        ]
+
+    # -- files, relations, delivery --
+
+    def annex_links(self):
+        """Annexes of the document (a catalog query of its own children)."""
+        catalog = api.portal.get_tool("portal_catalog")
+        brains = catalog(
+            portal_type="Annex",
+            path={"query": "/".join(self.context.getPhysicalPath()), "depth": 1},
+            sort_on="getObjPositionInParent",
+        )
+        return [
+            {
+                "title": brain.Title or brain.getId,
+                "size": brain.getObjSize,
+                "url": f"{brain.getURL()}/@@download/file",
+            }
+            for brain in brains
+        ]
+
+    def related_groups(self):
+        """Documents linked to this one, either way, that the user may see."""
+        groups = []
+        for side, query in ((0, {"source": self.context}), (1, {"target": self.context})):
+            relations = api.relation.get(as_dict=True, **query)
+            for name, titles in RELATION_TITLES.items():
+                items = []
+                for relation in relations.get(name, ()):
+                    obj = relation.to_object if side == 0 else relation.from_object
+                    if obj is None:
+                        continue
+                    items.append(
+                        {
+                            "title": obj.Title(),
+                            "number": document_number(obj),
+                            "url": obj.absolute_url(),
+                        }
+                    )
+                if items:
+                    groups.append({"label": titles[side], "documents": items})
+        return groups
+
+    def delivery_rows(self):
+        return [
+            {
+                "agency": item["agency_title"],
+                "code": item["status_code"],
+                "title": item["status_title"],
+                "state": state_title("IncomingDocument", item["state"], self.request),
+                "recall_code": item.get("recall_code"),
+                "recall": RECALL_TITLES.get(item.get("recall_code")),
+            }
+            for item in delivery_status(self.context)
+        ]
+
+    # -- processing history --
+
+    def history_item(self, entry):
+        item = describe_entry(self.context, entry)
+        item["details"] = self.entry_details(entry)
+        return item
+
+    def entry_details(self, entry):
+        """The parts of a history entry worth reading, as ``{label, text}``:
+        numbers, assignees with their deadlines, instructions, corrections."""
+        details = []
+
+        def add(label, value):
+            if value not in (None, "", [], {}):
+                details.append({"label": label, "text": value})
+
+        add(_("label_register", default="Register (sổ)"), entry.get("register"))
+        add(IIncomingDocument["arrival_number"].title, entry.get("arrival_number"))
+        add(IOutgoingDocument["symbol"].title, entry.get("symbol"))
+        add(IOutgoingDocument["signer_name"].title, entry.get("signer"))
+        assignees = [
+            "{role}: {name}{deadline}".format(
+                role=translate(ROLE_TITLES.get(a["role"], a["role"]), context=self.request),
+                name=principal_title(a["kind"], a["id"]),
+                deadline=(
+                    f" ({format_date(parse_date(a['deadline']))})" if a.get("deadline") else ""
+                ),
+            )
+            for a in entry.get("assignees") or ()
+        ]
+        add(_("label_assignees", default="Assigned to"), "; ".join(assignees))
+        add(
+            _("label_instructions", default="Instructions (ý kiến chỉ đạo)"),
+            entry.get("instructions"),
+        )
+        if entry.get("percent") is not None:
+            add(_("label_progress", default="Progress"), f"{entry['percent']}%")
+        fields = correctable_fields(self.context)
+        changes = [
+            f"{translate(fields[name].title, context=self.request) if name in fields else name}: "
+            f"{readable(change.get('old'))} → {readable(change.get('new'))}"
+            for name, change in (entry.get("changes") or {}).items()
+        ]
+        add(_("label_changes", default="Changes"), "; ".join(changes))
+        add(_("label_reply", default="Reply document"), entry.get("reply_symbol"))
+        add(
+            _("label_delivered_to", default="Delivered to"),
+            "; ".join(entry.get("delivered_to") or ()),
+        )
+        add(_("label_source_agency", default="From"), entry.get("source_agency"))
+        add(IOutgoingDocument["replaces"].title, entry.get("replaces"))
+        return details
+
+    # -- what the user may do --
+
+    def workflow_actions(self):
+        """The transitions the workflow offers the current user, in the
+        order the workflow lists them."""
+        wftool = api.portal.get_tool("portal_workflow")
+        url = self.context.absolute_url()
+        return [
+            {
+                "id": transition["id"],
+                "title": translate(transition["name"], domain="plone", context=self.request),
+                "url": f"{url}/@@transition?workflow_action={quote(transition['id'])}",
+            }
+            for transition in wftool.getTransitionsFor(self.context)
+        ]
+
+    def document_tools(self):
+        """Progress note and registration correction, when permitted."""
+        url = self.context.absolute_url()
+        tools = []
+        if self.incoming and api.user.has_permission(permissions.AddProgressNote, obj=self.context):
+            tools.append(
+                {
+                    "id": "progress-note",
+                    "title": _("action_add_progress_note", default="Progress note"),
+                    "url": f"{url}/@@progress-note",
+                }
+            )
+        if correctable_fields(self.context) and api.user.has_permission(
+            permissions.CorrectRegistration, obj=self.context
+        ):
+            tools.append(
+                {
+                    "id": "correct-registration",
+                    "title": _("action_correct_registration", default="Correct registration"),
+                    "url": f"{url}/@@correct-registration",
+                }
+            )
+        return tools
