@@ -116,7 +116,7 @@ def state_title(portal_type, state, request):
     """The translated title of a workflow state of ``portal_type``."""
     wftool = api.portal.get_tool("portal_workflow")
     title = wftool.getTitleForStateOnType(state, portal_type) if state else ""
-    return translate(title, domain="plone", context=request) if title else ""
+    return translate(title, domain="phutho.intranet", context=request) if title else ""
 
 
 def principal_title(kind, principal_id):
@@ -430,7 +430,7 @@ class DocumentView(BrowserView):
         return [
             {
                 "id": transition["id"],
-                "title": translate(transition["name"], domain="plone", context=self.request),
+                "title": translate(transition["name"], domain="phutho.intranet", context=self.request),
                 "url": f"{url}/@@transition?workflow_action={quote(transition['id'])}",
             }
             for transition in wftool.getTransitionsFor(self.context)

@@ -23,6 +23,7 @@ from phutho.intranet.workflow.correction import correct_registration
 from phutho.intranet.workflow.correction import correctable_fields
 from phutho.intranet.workflow.data import TransitionDataError
 from phutho.intranet.workflow.presentation import action_title
+from phutho.intranet.workflow.presentation import translate_title
 from phutho.intranet.workflow.presentation import fullname
 from phutho.intranet.workflow.progress import add_progress_note
 from plone import api
@@ -181,7 +182,7 @@ class TransitionForm(ActionForm):
             raise BadRequest("workflow_action is required")
         context = self.context
         self.number = document_number(context)
-        self.title = api.portal.translate(action_title(context, self.transition))
+        self.title = translate_title(action_title(context, self.transition))
         wftool = api.portal.get_tool("portal_workflow")
         self.offered = any(t["id"] == self.transition for t in wftool.getTransitionsFor(context))
         key = (context.portal_type, self.transition)

@@ -27,6 +27,12 @@ def action_title(document, action):
     return action
 
 
+def translate_title(title):
+    """Translate a workflow title (a plain string of our workflows' i18n
+    domain) or a Message (which carries its own domain)."""
+    return api.portal.translate(title, domain="phutho.intranet")
+
+
 def fullname(user_id):
     if not user_id or user_id == "system":
         return user_id
@@ -39,7 +45,7 @@ def fullname(user_id):
 def describe_entry(document, entry):
     """A history entry plus its readable parts (title, names, local time)."""
     result = dict(entry)
-    result["title"] = api.portal.translate(action_title(document, entry["action"]))
+    result["title"] = translate_title(action_title(document, entry["action"]))
     result["actor_fullname"] = fullname(entry.get("actor"))
     result["time"] = localize(entry["time"]).isoformat()
     result["time_local"] = format_datetime(entry["time"])
