@@ -12,7 +12,7 @@ Safety comes from ZODB's optimistic concurrency, not from locks:
   an exception, a conflict) rolls it back, so no number is lost. Hence no
   gap.
 
-``BTrees.Length`` must not be used here: its conflict resolution merges
+``Length`` from BTrees must not be used here: its conflict resolution merges
 concurrent increments, which would give two documents the same number.
 """
 
