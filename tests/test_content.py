@@ -217,7 +217,7 @@ class TestRest(unittest.TestCase):
     def test_arrival_before_document_date(self):
         self.assertRefused(
             self.incoming(document_date="2026-11-25", arrival_date="2026-11-20T08:00:00"),
-            "cannot arrive before",
+            "Ngày đến không được trước ngày của văn bản",  # messages are Vietnamese
         )
 
     def test_missing_required_fields(self):
@@ -293,7 +293,7 @@ class TestRest(unittest.TestCase):
             },
         )
         self.assertEqual(case.status_code, 400)
-        self.assertIn("end date", eval_errors(case)[0]["message"])
+        self.assertIn("Ngày kết thúc không được trước ngày bắt đầu", eval_errors(case)[0]["message"])
         drafter.close()
 
 

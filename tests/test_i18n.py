@@ -41,8 +41,9 @@ WORKFLOWS = ("phutho_incoming_workflow", "phutho_outgoing_workflow",
              "phutho_register_workflow", "phutho_casefile_workflow",
              "phutho_structure_workflow")
 # Workflow titles that Plone's own plone-domain catalogue translates (see
-# PLONE_OWNED in scripts/i18n.py): left out of our plone.po on purpose.
-PLONE_OWNED = {"Register", "Published"}
+# PLONE_OWNED in scripts/i18n.py): left out of our plone.po on purpose. None
+# since our titles avoid Plone's ("Register the document", not "Register").
+PLONE_OWNED = set()
 
 VARIABLE_RE = re.compile(r"\$\{(\w+)\}")
 # "Subject (trích yếu)": English, then the Vietnamese term (non-ASCII).

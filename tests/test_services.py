@@ -75,7 +75,7 @@ class TestScenario(RestCase):
         self.assertEqual(transition("chuyenvien.sotttt", "submit_for_signature").status_code, 400)
         refused = transition("truongphong.sotttt", "return_for_revision")
         self.assertEqual(refused.status_code, 400)
-        self.assertIn("reason", refused.json()["error"]["message"])
+        self.assertIn("lý do", refused.json()["error"]["message"])  # in Vietnamese
         self.ok(transition("truongphong.sotttt", "submit_for_signature", comment="Đồng ý trình ký"))
         self.ok(transition("lanhdao.sotttt", "sign"))
         issued = self.ok(transition("vanthu.sotttt", "issue"))

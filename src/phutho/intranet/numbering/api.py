@@ -9,6 +9,7 @@ transaction, an abort after taking one gives it back).
 from phutho.intranet import _
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.content.utils import same_object
+from phutho.intranet.content.vocabularies import DIRECTIONS
 from phutho.intranet.content.vocabularies import document_type_info
 from phutho.intranet.dates import localize
 from phutho.intranet.dates import now
@@ -16,6 +17,7 @@ from phutho.intranet.numbering.counter import counters_of
 from phutho.intranet.numbering.counter import RegisterCounter
 from phutho.intranet.numbering.symbol import compose_symbol
 from plone.app.uuid.utils import uuidToObject
+from zope.globalrequest import getRequest
 from zope.i18n import translate
 
 import logging
@@ -33,7 +35,8 @@ class NumberingError(ValueError):
         self.message = message
 
     def __str__(self):
-        return translate(self.message)
+        # In the language of the request being served (Vietnamese by default).
+        return translate(self.message, context=getRequest())
 
 
 def next_number(register, year=None):
@@ -80,7 +83,7 @@ def check_register(register, document, direction, when):
             _(
                 "error_register_direction",
                 default="This register does not number ${direction} documents.",
-                mapping={"direction": direction},
+                mapping={"direction": translate(dict(DIRECTIONS)[direction], context=getRequest())},
             )
         )
     agency = find_agency(document)

@@ -12,8 +12,11 @@ from phutho.intranet.content.outgoing import IOutgoingDocument
 from phutho.intranet.workflow.data import TransitionDataError
 from phutho.intranet.workflow.history import record
 from plone.restapi.serializer.converters import json_compatible
+from zope.globalrequest import getRequest
+from zope.i18n import translate
 from zope.lifecycleevent import modified
 from zope.schema import getFields
+from zope.schema import ValidationError
 
 
 CORRECTABLE = {
@@ -76,7 +79,13 @@ def correct_registration(document, changes, reason):
                 _(
                     "error_correction_value",
                     default="${field}: ${error}",
-                    mapping={"field": name, "error": getattr(error, "doc", lambda: str(error))()},
+                    mapping={
+                        "field": translate(field.title, context=getRequest()),
+                        "error": translate(
+                            error.doc() if isinstance(error, ValidationError) else str(error),
+                            context=getRequest(),
+                        ),
+                    },
                 )
             )
     old = {name: getattr(document, name, None) for name in changes}

@@ -4,6 +4,7 @@ from datetime import date
 from datetime import datetime
 from phutho.intranet import _
 from Products.CMFCore.WorkflowCore import WorkflowException
+from zope.globalrequest import getRequest
 from zope.i18n import translate
 
 
@@ -19,11 +20,18 @@ class TransitionDataError(WorkflowException):
         self.message = message
 
     def __str__(self):
-        return translate(self.message)
+        # In the language of the request being served (Vietnamese by default).
+        return translate(self.message, context=getRequest())
 
 
-def parse_date(value, field="deadline"):
-    """Accept a date, ``YYYY-MM-DD`` or ``DD/MM/YYYY``; None stays None."""
+DEADLINE = _("label_deadline", default="Deadline")
+
+
+def parse_date(value, field=DEADLINE):
+    """Accept a date, ``YYYY-MM-DD`` or ``DD/MM/YYYY``; None stays None.
+
+    ``field`` is the (translatable) label named in the error message.
+    """
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
@@ -40,7 +48,7 @@ def parse_date(value, field="deadline"):
         _(
             "error_bad_date",
             default="${field}: write the date as dd/mm/yyyy or yyyy-mm-dd.",
-            mapping={"field": field},
+            mapping={"field": translate(field, context=getRequest())},
         )
     )
 

@@ -6,6 +6,7 @@ with values in the same JSON form as for creating the document. Answers
 once the document is registered (the workflow grants the permission).
 """
 
+from phutho.intranet import _
 from phutho.intranet.workflow.correction import correct_registration
 from phutho.intranet.workflow.correction import correctable_fields
 from phutho.intranet.workflow.data import TransitionDataError
@@ -14,6 +15,7 @@ from plone.restapi.interfaces import IFieldDeserializer
 from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
 from zope.component import queryMultiAdapter
+from zope.i18n import translate
 from zope.interface import alsoProvides
 from zope.schema.interfaces import ValidationError
 
@@ -23,28 +25,46 @@ import plone.protect.interfaces
 class CorrectRegistrationPost(Service):
     def bad_request(self, message):
         self.request.response.setStatus(400)
-        return {"error": {"type": "BadRequest", "message": message}}
+        return {"error": {"type": "BadRequest", "message": translate(message, context=self.request)}}
 
     def reply(self):
         alsoProvides(self.request, plone.protect.interfaces.IDisableCSRFProtection)
         body = json_body(self.request)
         changes = body.get("changes")
         if not isinstance(changes, dict) or not changes:
-            return self.bad_request("Send the corrected fields in 'changes'.")
+            return self.bad_request(
+                _("error_correction_changes", default="Send the corrected fields in 'changes'.")
+            )
         fields = correctable_fields(self.context)
         values = {}
         for name, raw in changes.items():
             field = fields.get(name)
             if field is None:
-                return self.bad_request(f"{name} cannot be corrected.")
+                return self.bad_request(
+                    _(
+                        "error_not_correctable",
+                        default="These cannot be corrected: ${fields}.",
+                        mapping={"fields": name},
+                    )
+                )
             deserializer = queryMultiAdapter((field, self.context, self.request), IFieldDeserializer)
             try:
                 values[name] = deserializer(raw)
             except (ValueError, ValidationError) as error:
-                return self.bad_request(f"{name}: {getattr(error, 'doc', lambda: error)()}")
+                detail = error.doc() if isinstance(error, ValidationError) else str(error)
+                return self.bad_request(
+                    _(
+                        "error_correction_value",
+                        default="${field}: ${error}",
+                        mapping={
+                            "field": translate(field.title, context=self.request),
+                            "error": translate(detail, context=self.request),
+                        },
+                    )
+                )
         try:
             entry = correct_registration(self.context, values, body.get("reason"))
         except TransitionDataError as error:
-            return self.bad_request(str(error))
+            return self.bad_request(error.message)
         self.request.response.setStatus(201)
         return json_compatible(dict(entry))

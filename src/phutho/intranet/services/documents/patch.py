@@ -7,12 +7,14 @@ fields and the way to correct them.
 """
 
 from AccessControl import getSecurityManager
+from phutho.intranet import _
 from plone.autoform.interfaces import WRITE_PERMISSIONS_KEY
 from plone.dexterity.utils import iterSchemata
 from plone.restapi.deserializer import json_body
 from plone.restapi.services.content.update import ContentPatch
 from plone.supermodel.utils import mergedTaggedValueDict
 from zope.component import queryUtility
+from zope.i18n import translate
 from zope.security.interfaces import IPermission
 
 import logging
@@ -51,8 +53,14 @@ class DocumentPatch(ContentPatch):
             return {
                 "error": {
                     "type": "Forbidden",
-                    "message": "Registration data is read-only at this stage; "
-                    "clerks correct it through @correct-registration.",
+                    "message": translate(
+                        _(
+                            "error_registration_locked",
+                            default="Registration data is read-only at this stage; "
+                            "clerks correct it through @correct-registration.",
+                        ),
+                        context=self.request,
+                    ),
                     "fields": locked,
                 }
             }

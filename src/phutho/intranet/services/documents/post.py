@@ -43,7 +43,11 @@ class AgencyPost(FolderPost):
         type_info = getToolByName(agency, "portal_types").getTypeInfo(portal_type)
         if type_info is None or not type_info.isConstructionAllowed(agency):
             self.request.response.setStatus(403)
-            return {"error": {"type": "Forbidden", "message": f"Cannot create {portal_type}"}}
+            message = translate(
+                _("error_cannot_create", default="You may not create this here."),
+                context=self.request,
+            )
+            return {"error": {"type": "Forbidden", "message": message}}
         if portal_type == "IncomingDocument" and not data.get("allow_duplicate"):
             duplicates = find_duplicates(
                 agency,
