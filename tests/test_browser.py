@@ -15,6 +15,7 @@ from phutho.intranet.testing import PHUTHO_DEMO_FUNCTIONAL_TESTING
 from phutho.intranet.workflow.api import do_transition
 from phutho.intranet.workflow.history import history_of
 from plone import api
+from plone.app.testing import login
 from plone.protect.authenticator import createToken
 from plone.testing.zope import Browser
 from urllib.parse import urlencode
@@ -578,3 +579,35 @@ class TestAgencyPage(BrowserCase):
         other_clerk = self.browser("vanthu.snv")  # a clerk, of another agency
         other_clerk.open(url)
         self.assertFalse(self.page(other_clerk).cssselect("#agency-link-add-incoming"))
+
+
+class TestAnnexUpload(unittest.TestCase):
+    """The document page offers "Add an annex" while the workflow allows it."""
+
+    layer = PHUTHO_DEMO_FUNCTIONAL_TESTING
+
+    def test_clerk_adds_an_annex_to_a_received_document(self):
+        portal = self.layer["portal"]
+        login(portal, "vanthu.sotttt")
+        doc = create_incoming(agency(portal, "so-tttt"), number_symbol="901/BTTTT-CĐSQG")
+        transaction.commit()
+        browser = Browser(self.layer["app"])
+        browser.handleErrors = False
+        browser.addHeader("Authorization", f"Basic vanthu.sotttt:{DEMO_PASSWORD}")
+        browser.open(doc.absolute_url())
+        browser.getLink(url="++add++Annex").click()
+        browser.getControl(name="form.widgets.title").value = "Phụ lục danh sách"
+        browser.getControl(name="form.widgets.file").add_file(b"%PDF-1.4 phu luc", "application/pdf", "phu-luc.pdf")
+        browser.getControl(name="form.buttons.save").click()
+        self.assertEqual([a.title for a in doc.objectValues()], ["Phụ lục danh sách"])
+        browser.open(doc.absolute_url())
+        self.assertIn("Phụ lục danh sách", browser.contents)
+        # Registered: the clerk still may; submitted to the leader: no more.
+        do_transition(doc, "register")
+        transaction.commit()
+        browser.open(doc.absolute_url())
+        self.assertIn("++add++Annex", browser.contents)
+        do_transition(doc, "submit")
+        transaction.commit()
+        browser.open(doc.absolute_url())
+        self.assertNotIn("++add++Annex", browser.contents)

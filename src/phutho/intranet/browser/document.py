@@ -37,6 +37,9 @@ from zope.i18n import translate
 
 import re
 
+# The Annex type's add permission; document workflows grant it per state.
+ADD_ANNEX = "plone.app.contenttypes: Add File"
+
 
 URGENCY_TITLES = dict(URGENCY)
 SECRECY_TITLES = dict(SECRECY)
@@ -437,7 +440,8 @@ class DocumentView(BrowserView):
         ]
 
     def document_tools(self):
-        """Progress note and registration correction, when permitted."""
+        """Progress note, annex upload and registration correction, each
+        when the workflow permits it in the document's state."""
         url = self.context.absolute_url()
         tools = []
         if self.incoming and api.user.has_permission(permissions.AddProgressNote, obj=self.context):
@@ -446,6 +450,14 @@ class DocumentView(BrowserView):
                     "id": "progress-note",
                     "title": _("action_add_progress_note", default="Progress note"),
                     "url": f"{url}/@@progress-note",
+                }
+            )
+        if api.user.has_permission(ADD_ANNEX, obj=self.context):
+            tools.append(
+                {
+                    "id": "add-annex",
+                    "title": _("action_add_annex", default="Add an annex"),
+                    "url": f"{url}/++add++Annex",
                 }
             )
         if correctable_fields(self.context) and api.user.has_permission(
