@@ -36,11 +36,6 @@ UNIT_FUNCTIONS = {
     "specialists": (_("group_specialists", default="Specialists (Chuyên viên)"), ("Specialist",)),
 }
 
-# Roles these groups may carry; used to tidy local roles without touching
-# roles that webmasters granted by hand.
-MANAGED_ROLES = frozenset({"Clerk", "Leader", "UnitHead", "Specialist", "Official"})
-
-
 def group_prefix(obj):
     """Stable prefix of an agency's or unit's group ids.
 

@@ -33,9 +33,15 @@ def translate_title(title):
     return api.portal.translate(title, domain="phutho.intranet")
 
 
+SYSTEM = _("actor_system", default="The system")
+
+
 def fullname(user_id):
-    if not user_id or user_id == "system":
+    """The person's full name; the system's own entries say so."""
+    if not user_id:
         return user_id
+    if user_id == "system":
+        return api.portal.translate(SYSTEM)
     user = api.user.get(userid=user_id)
     if user is None:
         return user_id
