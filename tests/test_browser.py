@@ -611,3 +611,24 @@ class TestAnnexUpload(unittest.TestCase):
         transaction.commit()
         browser.open(doc.absolute_url())
         self.assertNotIn("++add++Annex", browser.contents)
+
+
+class TestSenderNotices(unittest.TestCase):
+    """A recipient's copy says when the sender recalls or replaces it."""
+
+    layer = PHUTHO_DEMO_FUNCTIONAL_TESTING
+
+    def test_recall_notice(self):
+        portal = self.layer["portal"]
+        login(portal, "vanthu.sotttt")
+        doc = create_incoming(agency(portal, "so-tttt"), number_symbol="902/BTTTT-CĐSQG")
+        doc.recall = "requested"
+        doc.replaced_by = "07/STTTT-CNTT"
+        transaction.commit()
+        browser = Browser(self.layer["app"])
+        browser.addHeader("Authorization", f"Basic vanthu.sotttt:{DEMO_PASSWORD}")
+        browser.open(doc.absolute_url())
+        alerts = html.fromstring(browser.contents).cssselect(".alert-warning")
+        self.assertEqual(len(alerts), 2)
+        self.assertIn("07/STTTT-CNTT", alerts[1].text_content())
+        self.assertIn("accept_recall", browser.contents)  # the answer is offered

@@ -355,6 +355,11 @@ class TestOutgoing(WorkflowCase):
         self.assertEqual(self.state(old), "replaced")
         self.assertEqual(history_of(fix)[-1]["replaces"], old.symbol)
         self.assertEqual(history_of(old)[-1]["actor"], "vanthu.sotttt")
+        # The recipients' copies of the old document learn of it.
+        for status in delivery_status(old):
+            copy = uuidToObject(status["document"], unrestricted=True)
+            self.assertEqual(copy.replaced_by, fix.symbol)
+            self.assertEqual(history_of(copy)[-1]["action"], "replaced")
 
     def test_history_records_every_step(self):
         doc = self.draft()

@@ -228,6 +228,7 @@ class DocumentView(BrowserView):
         self.files = [info for info in self.files if info]
         self.annexes = self.annex_links()
         self.related = self.related_groups()
+        self.notices = self.sender_notices() if self.incoming else []
         self.history = [self.history_item(entry) for entry in history_of(context)]
         self.actions = self.workflow_actions()
         self.tools = self.document_tools()
@@ -424,6 +425,29 @@ class DocumentView(BrowserView):
         return details
 
     # -- what the user may do --
+
+    def sender_notices(self):
+        """What the sender said after delivery: a recall waiting for an
+        answer, a replacement document."""
+        notices = []
+        if getattr(self.context, "recall", None) == "requested":
+            notices.append(
+                _(
+                    "notice_recall_requested",
+                    default="The sending agency recalls this document: agree to "
+                    "withdraw it or refuse with a reason.",
+                )
+            )
+        replaced_by = getattr(self.context, "replaced_by", None)
+        if replaced_by:
+            notices.append(
+                _(
+                    "notice_replaced_by",
+                    default="The sending agency replaced this document by ${symbol}.",
+                    mapping={"symbol": replaced_by},
+                )
+            )
+        return notices
 
     def workflow_actions(self):
         """The transitions the workflow offers the current user, in the

@@ -147,9 +147,11 @@ class IncomingDocument(Container):
 
     arrival_number = None
     # Set by internal delivery: the outgoing document this copy came from,
-    # and the course of its recall ("requested", "accepted", "refused").
+    # the course of its recall ("requested", "accepted", "refused"), and
+    # what replaced it.
     source_uid = None
     recall = None
+    replaced_by = None  # the symbol of the sender's replacement document
 
     @property
     def code_number(self):

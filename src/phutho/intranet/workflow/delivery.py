@@ -171,3 +171,18 @@ def notify_recall(outgoing, comment):
         doc.reindexObject()
         notified.append(doc_uid)
     return notified
+
+
+def notify_replacement(old, new):
+    """Tell the recipients of ``old`` that ``new`` replaces it (edXML
+    BussinessDocType 3): their copies record it in their history."""
+    notified = []
+    for doc_uid in deliveries_of(old).values():
+        doc = uuidToObject(doc_uid, unrestricted=True)
+        if doc is None:
+            continue
+        doc.replaced_by = new.symbol
+        record(doc, "replaced", comment=f"{new.symbol}: {new.Title()}", source=new.UID())
+        doc.reindexObject(idxs=["modified"])
+        notified.append(doc_uid)
+    return notified

@@ -12,6 +12,7 @@ ACTION_TITLES = {
     "delivered": _("action_delivered", default="Received from another agency"),
     "recall_requested": _("action_recall_requested", default="Recall requested by the sender"),
     "correction": _("action_correction", default="Registration corrected"),
+    "replaced": _("action_replaced", default="Replaced by a new document from the sender"),
 }
 
 

@@ -362,6 +362,7 @@ def replaced_document(document):
 
 def apply_issue(document, prepared, comment):
     from phutho.intranet.workflow.delivery import deliver_internally
+    from phutho.intranet.workflow.delivery import notify_replacement
 
     number, symbol = issue_outgoing(document, prepared["register"])
     delivered = deliver_internally(document)
@@ -373,6 +374,7 @@ def apply_issue(document, prepared, comment):
             api.content.transition(
                 old, transition="replace", comment=f"{symbol}: {document.Title()}"
             )
+        notify_replacement(old, document)
         details["replaces"] = old.symbol
     return details
 
