@@ -31,6 +31,8 @@ class NumberingError(ValueError):
     type or secrecy). The message is translatable."""
 
     def __init__(self, message):
+        # portal_workflow re-raises errors wrapped in their own class.
+        message = getattr(message, "message", message)
         super().__init__(message)
         self.message = message
 

@@ -16,6 +16,8 @@ class TransitionDataError(WorkflowException):
     """
 
     def __init__(self, message):
+        # portal_workflow re-raises errors wrapped in their own class.
+        message = getattr(message, "message", message)
         super().__init__(message)
         self.message = message
 
