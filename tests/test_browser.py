@@ -632,3 +632,43 @@ class TestSenderNotices(unittest.TestCase):
         self.assertEqual(len(alerts), 2)
         self.assertIn("07/STTTT-CNTT", alerts[1].text_content())
         self.assertIn("accept_recall", browser.contents)  # the answer is offered
+
+
+class TestWebmasterBuildsTheStructure(unittest.TestCase):
+    """A webmaster adds an agency and a unit through the forms; their
+    groups and local roles follow."""
+
+    layer = PHUTHO_DEMO_FUNCTIONAL_TESTING
+
+    def test_add_agency_and_unit(self):
+        portal = self.layer["portal"]
+        browser = Browser(self.layer["app"])
+        browser.handleErrors = False
+        browser.addHeader("Authorization", f"Basic quantri:{DEMO_PASSWORD}")
+        browser.open(portal.absolute_url() + "/co-quan/++add++Agency")
+        browser.getControl(name="form.widgets.title").value = "Sở Y tế"
+        browser.getControl(name="form.widgets.short_name").value = "SYT"
+        browser.getControl(name="form.widgets.organ_id").value = "SYT-01"
+        browser.getControl(name="form.buttons.save").click()
+        self.assertIn("000.00.00.G22", browser.contents)  # the OrganId rule, in the form
+        browser.getControl(name="form.widgets.organ_id").value = "000.00.14.H43"
+        browser.getControl(name="form.buttons.save").click()
+        agency_obj = portal["co-quan"]["so-y-te"]
+        self.assertEqual(agency_obj.short_name, "SYT")
+        browser.open(agency_obj.absolute_url() + "/++add++Unit")
+        browser.getControl(name="form.widgets.title").value = "Phòng Nghiệp vụ Y"
+        browser.getControl(name="form.widgets.short_name").value = "NVY"
+        browser.getControl(name="form.buttons.save").click()
+        self.assertIn("phong-nghiep-vu-y", agency_obj)
+        for group_id in ("so-y-te-clerks", "so-y-te-leaders", "so-y-te-phong-nghiep-vu-y-specialists"):
+            self.assertIsNotNone(api.group.get(groupname=group_id), group_id)
+        self.assertIn("Clerk", agency_obj.get_local_roles_for_userid("so-y-te-clerks"))
+
+    def test_officials_cannot_add_agencies(self):
+        portal = self.layer["portal"]
+        browser = Browser(self.layer["app"])
+        browser.addHeader("Authorization", f"Basic lanhdao.sotttt:{DEMO_PASSWORD}")
+        browser.open(portal.absolute_url() + "/co-quan/++add++Agency")
+        # Plone sends signed-in users without the permission to this page.
+        self.assertTrue(browser.url.endswith("/insufficient-privileges"), browser.url)
+        self.assertNotIn("form.widgets.organ_id", browser.contents)

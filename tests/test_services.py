@@ -186,6 +186,15 @@ class TestServicesPermissions(RestCase):
         )
         self.assertEqual(response.status_code, 401)
 
+    def test_agency_people_are_not_public(self):
+        url = "co-quan/so-tttt/@vocabularies/phutho.intranet.AgencyUsers"
+        self.assertEqual(self.as_(None).get(url).status_code, 401)
+        self.assertEqual(self.as_("chuyenvien.snv").get(url).status_code, 403)
+        people = self.ok(self.as_("chuyenvien.sotttt").get(url))
+        self.assertIn("vanthu.sotttt", [i["token"] for i in people["items"]])
+        types = self.ok(self.as_(None).get("co-quan/so-tttt/@vocabularies/phutho.intranet.DocumentTypes"))
+        self.assertIn("quyet-dinh", [i["token"] for i in types["items"]])
+
     def test_anonymous_reads_public_pages_only(self):
         anonymous = self.as_(None)
         self.assertEqual(anonymous.get("co-quan/so-tttt").status_code, 200)

@@ -9,6 +9,7 @@ users come from the portal's own content.
 from phutho.intranet import _
 from phutho.intranet.content.utils import find_agency
 from plone import api
+from plone.app.content.browser.vocabulary import PERMISSIONS
 from plone.registry.interfaces import IRegistry
 from zope.component import queryUtility
 from zope.interface import provider
@@ -18,6 +19,11 @@ from zope.schema.vocabulary import SimpleVocabulary
 
 
 DOCUMENT_TYPES_RECORD = "phutho.intranet.document_types"
+
+# Vocabularies are served (@vocabularies, pattern widgets) to whoever may
+# view the context unless listed here. Who works in an agency is for its
+# officials, not for anonymous visitors of its public page.
+PERMISSIONS["phutho.intranet.AgencyUsers"] = "phutho.intranet: Add OutgoingDocument"
 
 # Độ mật. "normal" means not secret; every other value restricts viewers.
 SECRECY = (
