@@ -46,6 +46,7 @@ setup(
         "lxml",
         "pypdf",
         "Unidecode",
+        "python-dateutil",
         "pytz",
     ],
     extras_require={

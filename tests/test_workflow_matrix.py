@@ -57,7 +57,7 @@ INCOMING = {
         "add_annex": {"clerk"}, "registration_data": {"clerk"},
     },
     "registered": {
-        "view": {"clerk", "leader"}, "listed": {"clerk", "leader"}, "modify": {"clerk"},
+        "view": {"clerk", "leader"}, "listed": {"clerk", "leader"},
         "add_annex": {"clerk"}, "correct": {"clerk"},
     },
     "submitted": {
@@ -125,7 +125,7 @@ OUTGOING_TRANSITIONS = {
     "review": {"unit_head": {"submit_for_signature", "return_for_revision"}},
     "signing": {"leader": {"sign", "return_for_revision"}, "clerk": {"return_for_revision"}},
     "signed": {"clerk": {"issue"}},
-    "issued": {"leader": {"recall", "replace"}},
+    "issued": {"leader": {"recall"}},  # "replace" is the system's, at a replacement's issue
     "recalled": {},
     "replaced": {},
 }

@@ -26,7 +26,7 @@ AGENCY_FUNCTIONS = {
     "leaders": (_("group_leaders", default="Leaders (Lãnh đạo)"), ("Leader", "Official")),
     "secret-clerks": (
         _("group_secret_clerks", default="Clerks of secret registers (Văn thư sổ mật)"),
-        ("Official",),
+        ("Clerk", "Official"),
     ),
 }
 
@@ -158,6 +158,39 @@ def on_agency_added(agency, event):
 
 def on_unit_added(unit, event):
     ensure_unit_groups(unit)
+
+
+def protect_secret_register(register):
+    """A secret register is seen only by its clerks and the leaders.
+
+    Ordinary clerks hold Clerk on the whole agency; a secret register does
+    not inherit it and names its own people instead.
+    """
+    from phutho.intranet.content.utils import find_agency
+
+    agency = find_agency(register)
+    secret = bool(register.secret)
+    wanted = {}
+    if secret:
+        wanted = {
+            agency_group_id(agency, "secret-clerks"): {"Clerk"},
+            agency_group_id(agency, "leaders"): {"Leader"},
+        }
+    register.__ac_local_roles_block__ = secret or None
+    for principal in set(dict(register.get_local_roles())) | set(wanted):
+        current = set(register.get_local_roles_for_userid(principal))
+        new = (current - {"Clerk", "Leader"}) | wanted.get(principal, set())
+        if new == current:
+            continue
+        if new:
+            register.manage_setLocalRoles(principal, sorted(new))
+        else:
+            register.manage_delLocalRoles([principal])
+    register.reindexObjectSecurity()
+
+
+def on_register_changed(register, event):
+    protect_secret_register(register)
 
 
 def on_copied(obj, event):

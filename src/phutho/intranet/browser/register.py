@@ -206,6 +206,13 @@ class RegisterView(BrowserView):
         return urlencode({"year": year, "month": month})
 
 
+def spreadsheet_safe(value):
+    """Keep a cell from being read as a formula by spreadsheet programs
+    (a title starting with "=", "+", "-" or "@"): prefix it with "'"."""
+    value = value or ""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
+
+
 class RegisterExport(BrowserView):
     """``@@register-export?year=&month=``: the same month as CSV, UTF-8 with
     a byte order mark so that Excel reads Vietnamese correctly."""
@@ -218,7 +225,7 @@ class RegisterExport(BrowserView):
         writer = csv.writer(buffer)
         writer.writerow(table.columns)
         for row in rows:
-            writer.writerow([cell["text"] for cell in row["cells"]])
+            writer.writerow([spreadsheet_safe(cell["text"]) for cell in row["cells"]])
         filename = f"{self.context.getId()}-{year}-{month:02d}.csv"
         response = self.request.response
         response.setHeader("Content-Type", "text/csv; charset=utf-8")

@@ -6,6 +6,7 @@ referenced documents, never typed in.
 
 from phutho.intranet import _
 from phutho.intranet.content.document import check_date_order
+from plone import api
 from plone.app.z3cform.widgets.relateditems import RelatedItemsFieldWidget
 from plone.autoform import directives
 from plone.dexterity.content import Item
@@ -67,24 +68,23 @@ class ICaseFile(model.Schema):
 class CaseFile(Item):
     """A case file."""
 
-    def document_objects(self):
-        """The referenced documents the current user may see (broken or
-        forbidden relations are skipped)."""
-        result = []
+    def _targets(self):
+        """Every referenced document, whoever may see it."""
         for relation in self.documents or ():
-            if relation.isBroken():
-                continue
-            obj = relation.to_object
-            if obj is not None:
-                result.append(obj)
-        return result
+            if not relation.isBroken() and relation.to_object is not None:
+                yield relation.to_object
+
+    def document_objects(self):
+        """The referenced documents the current user may see."""
+        return [doc for doc in self._targets() if api.user.has_permission("View", obj=doc)]
 
     @property
     def doc_total(self):
-        """DocTotal: number of referenced documents."""
-        return len([r for r in self.documents or () if not r.isBroken()])
+        """DocTotal: number of referenced documents (all of them: the
+        file's own figure, as archived, not what one reader sees)."""
+        return sum(1 for doc in self._targets())
 
     @property
     def page_total(self):
         """PageTotal: sum of the referenced documents' page counts."""
-        return sum(doc.page_count or 0 for doc in self.document_objects())
+        return sum(doc.page_count or 0 for doc in self._targets())

@@ -13,6 +13,10 @@ import re
 # grant it only while a document is not yet registered (or issued).
 REGISTRATION_PERMISSION = "phutho.intranet.ModifyRegistrationData"
 
+# zcml id of "phutho.intranet: Modify document content": an outgoing
+# document's text and recipients, editable until it is signed.
+CONTENT_PERMISSION = "phutho.intranet.ModifyDocumentContent"
+
 SUBJECT_MAX_LENGTH = 500  # Appendix VI: Subject (trích yếu) ≤ 500 characters
 
 

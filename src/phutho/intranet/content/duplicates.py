@@ -11,17 +11,14 @@ REGISTERED_STATES = ("registered", "submitted", "assigned", "in_progress", "comp
 
 def find_duplicates(agency, number_symbol, sender_organ_id=None, sender_name=None, exclude_uid=None):
     """Return catalog brains of registered incoming documents of ``agency``
-    that the given data repeats.
+    that the given data repeats, among those the current user may see.
 
-    The search is unrestricted (a secret document is a duplicate too); show
-    callers only what they may see.
+    Restricted on purpose: a secret document's clerks (who see it) are
+    warned of its duplicates; anyone else would learn that it exists.
     """
     key = duplicate_key(agency.UID(), number_symbol, sender_organ_id, sender_name)
     if not key:
         return []
     catalog = api.portal.get_tool("portal_catalog")
-    brains = catalog.unrestrictedSearchResults(
-        number_symbol_key=key,
-        review_state=REGISTERED_STATES,
-    )
+    brains = catalog.searchResults(number_symbol_key=key, review_state=REGISTERED_STATES)
     return [b for b in brains if b.UID != exclude_uid]

@@ -6,6 +6,7 @@ document (Art. 15.3); until then they are empty and read-only.
 
 from phutho.intranet import _
 from phutho.intranet.content.document import IOfficialDocument
+from phutho.intranet.content.document import CONTENT_PERMISSION
 from phutho.intranet.content.document import REGISTRATION_PERMISSION
 from phutho.intranet.content.validators import EMAIL_RE
 from phutho.intranet.content.validators import ORGAN_ID_RE
@@ -56,12 +57,35 @@ def recipient_constraint(value):
 class IOutgoingDocument(IOfficialDocument):
     """Schema of an outgoing document."""
 
-    # Register, type and secrecy decide the number and symbol: fixed from
-    # signature on.
+    # Register, type and secrecy decide the number and symbol; what the
+    # leader signed must not change after the signature. Only the signed
+    # file is still attached afterwards (by the clerk).
     directives.write_permission(
         register=REGISTRATION_PERMISSION,
         document_type=REGISTRATION_PERMISSION,
         secrecy=REGISTRATION_PERMISSION,
+        **{
+            name: CONTENT_PERMISSION
+            for name in (
+                "title",
+                "description",
+                "urgency",
+                "signer_authority",
+                "signer_position",
+                "signer_name",
+                "page_count",
+                "content",
+                "drafting_unit",
+                "drafter",
+                "internal_recipients",
+                "external_recipients",
+                "copies",
+                "reply_deadline",
+                "in_reply_to",
+                "replaces",
+                "draft_file",
+            )
+        },
     )
 
     model.fieldset(

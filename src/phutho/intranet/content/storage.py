@@ -29,6 +29,11 @@ def _child_folder(container, folder_id, title):
         folder = createContent("PeriodFolder", id=folder_id, title=title)
         container._setObject(folder_id, folder)
         folder = container[folder_id]
+        # Plumbing, not the first filer's: no Owner role for whoever
+        # happened to file the month's first document.
+        owners = [p for p, roles in folder.get_local_roles() if "Owner" in roles]
+        if owners:
+            folder.manage_delLocalRoles(owners)
     return folder
 
 

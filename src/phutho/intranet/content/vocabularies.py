@@ -136,9 +136,10 @@ def DocumentTypeVocabulary(context):
     )
 
 
-def _catalog_terms(**query):
+def _catalog_terms(restricted=False, **query):
     catalog = api.portal.get_tool("portal_catalog")
-    brains = catalog.unrestrictedSearchResults(sort_on="sortable_title", **query)
+    search = catalog.searchResults if restricted else catalog.unrestrictedSearchResults
+    brains = search(sort_on="sortable_title", **query)
     return [SimpleTerm(b.UID, token=b.UID, title=b.Title) for b in brains]
 
 
@@ -168,7 +169,8 @@ def _register_vocabulary(context, direction):
     query = dict(portal_type="DocumentRegister", path={"query": path, "depth": 1})
     if direction:
         query["register_direction"] = direction
-    return SimpleVocabulary(_catalog_terms(**query))
+    # Restricted: secret registers are listed only to those who keep them.
+    return SimpleVocabulary(_catalog_terms(restricted=True, **query))
 
 
 @provider(IVocabularyFactory)

@@ -6,6 +6,7 @@ refused registration never takes a number (and, being in the same
 transaction, an abort after taking one gives it back).
 """
 
+from datetime import timedelta
 from phutho.intranet import _
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.content.utils import same_object
@@ -127,6 +128,13 @@ def register_incoming(document, register=None, when=None):
     """
     register = resolve_register(register or document.register)
     when = localize(when or document.arrival_date or now())
+    if when > now() + timedelta(minutes=5):  # clock skew between clerk and server
+        raise NumberingError(
+            _(
+                "error_arrival_in_future",
+                default="The arrival date is in the future; correct it before registering.",
+            )
+        )
     check_register(register, document, "incoming", when)
     if document.arrival_number:
         raise NumberingError(

@@ -1,5 +1,8 @@
 """Run a document transition with its data."""
 
+from phutho.intranet import _
+from phutho.intranet.workflow.data import text
+from phutho.intranet.workflow.data import TransitionDataError
 from plone import api
 
 
@@ -18,7 +21,10 @@ def do_transition(document, transition, comment="", data=None):
     if not transition:
         raise ValueError("A transition is required")
     if data is not None and not isinstance(data, dict):
-        raise ValueError("Transition data must be a dict")
+        raise TransitionDataError(
+            _("error_data_shape", default="Transition data must be an object.")
+        )
+    comment = text(comment, "comment")
     wftool = api.portal.get_tool("portal_workflow")
     wftool.doActionFor(document, transition, comment=comment or "", data=data or {})
 
@@ -26,6 +32,10 @@ def do_transition(document, transition, comment="", data=None):
 def data_from_body(body):
     """Transition data from a JSON body: its ``data`` object, or else every
     key that is not one of plone.restapi's own."""
+    if not isinstance(body, dict):
+        raise TransitionDataError(
+            _("error_data_shape", default="Transition data must be an object.")
+        )
     if isinstance(body.get("data"), dict):
         return body["data"]
     return {k: v for k, v in body.items() if k not in RESERVED_KEYS}

@@ -9,6 +9,7 @@ the register's history, not a typo.
 from phutho.intranet import _
 from phutho.intranet.content.incoming import IIncomingDocument
 from phutho.intranet.content.outgoing import IOutgoingDocument
+from phutho.intranet.dates import now
 from phutho.intranet.workflow.data import TransitionDataError
 from phutho.intranet.workflow.history import record
 from plone.restapi.serializer.converters import json_compatible
@@ -23,6 +24,11 @@ CORRECTABLE = {
     "IncomingDocument": (
         IIncomingDocument,
         (
+            "title",
+            "description",
+            "urgency",
+            "recipients",
+            "processing_deadline",
             "arrival_date",
             "channel",
             "sender_name",
@@ -50,13 +56,32 @@ def correctable_fields(document):
     return {name: fields[name] for name in names}
 
 
+def _check_numbering_year(document, changes):
+    """An arrival number belongs to its year's series: a correction may fix
+    the arrival date, not move the document into another year, nor into
+    the future."""
+    new = changes.get("arrival_date")
+    old = getattr(document, "arrival_date", None)
+    if new is None or old is None or not getattr(document, "arrival_number", None):
+        return
+    if new.year != old.year or new > now().replace(tzinfo=None):
+        raise TransitionDataError(
+            _(
+                "error_correction_year",
+                default="The corrected arrival date must stay in the register's "
+                "year (${year}) and not be in the future.",
+                mapping={"year": old.year},
+            )
+        )
+
+
 def correct_registration(document, changes, reason):
     """Apply ``changes`` (already-typed values) and log them.
 
     Validates every value against its field (and the schema's invariants)
     before changing anything. Returns the history entry.
     """
-    if not (reason or "").strip():
+    if not isinstance(reason, str) or not reason.strip():
         raise TransitionDataError(
             _("error_correction_reason", default="Say why the registration is corrected.")
         )
@@ -88,6 +113,7 @@ def correct_registration(document, changes, reason):
                     },
                 )
             )
+    _check_numbering_year(document, changes)
     old = {name: getattr(document, name, None) for name in changes}
     for name, value in changes.items():
         setattr(document, name, value)

@@ -60,3 +60,18 @@ def require_comment(comment):
         raise TransitionDataError(
             _("error_comment_required", default="Give a reason or comment.")
         )
+
+
+def text(value, field):
+    """A text value of transition data: a string (or nothing)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TransitionDataError(
+            _(
+                "error_text_expected",
+                default="${field} must be text.",
+                mapping={"field": field},
+            )
+        )
+    return value.strip()

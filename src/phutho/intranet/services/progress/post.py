@@ -3,9 +3,9 @@
 Who may: the workflow's "Add progress note" (assignees, co-ordinators, the
 unit head and the leader while the document is being handled)."""
 
-from phutho.intranet.workflow.progress import add_progress_note
+from phutho.intranet.services.utils import json_object
 from phutho.intranet.workflow.data import TransitionDataError
-from plone.restapi.deserializer import json_body
+from phutho.intranet.workflow.progress import add_progress_note
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
@@ -15,7 +15,7 @@ import plone.protect.interfaces
 class ProgressPost(Service):
     def reply(self):
         alsoProvides(self.request, plone.protect.interfaces.IDisableCSRFProtection)
-        data = json_body(self.request)
+        data = json_object(self.request) or {}
         try:
             entry = add_progress_note(self.context, data.get("text"), data.get("percent"))
         except TransitionDataError as error:

@@ -7,16 +7,29 @@ are those of the pages (see workflow/transitions.py); a refused transition
 answers 400 and changes nothing.
 """
 
+from phutho.intranet import _
+from phutho.intranet.services.utils import json_object
 from phutho.intranet.workflow.api import data_from_body
 from phutho.intranet.workflow.api import do_transition
 from plone.restapi.deserializer import json_body
 from plone.restapi.services.workflow.transition import WorkflowTransition
+from zope.i18n import translate
 
 import transaction
 
 
 class DocumentTransition(WorkflowTransition):
     """plone.restapi's transition service, passing data to the workflow."""
+
+    def reply(self):
+        if json_object(self.request) is None:
+            self.request.response.setStatus(400)
+            message = translate(
+                _("error_data_shape", default="Transition data must be an object."),
+                context=self.request,
+            )
+            return {"error": {"type": "BadRequest", "message": message}}
+        return super().reply()
 
     def recurse_transition(self, objs, comment, publication_dates, include_children=False):
         data = data_from_body(json_body(self.request))
