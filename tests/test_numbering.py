@@ -224,3 +224,40 @@ class TestTheRaceWouldCatchAMergingCounter(StorageCase):
         conn1.close()
         conn2.close()
         self.assertEqual(taken, [1, 1])
+
+
+@unittest.skipUnless(testing_postgres.available(), "PostgreSQL is not installed (make test installs it)")
+class TestConcurrentRelStorageInstances(unittest.TestCase):
+    """Two RelStorage clients on one real PostgreSQL database stand for two
+    Zope instances of a scaled-out province."""
+
+    def setUp(self):
+        from relstorage.adapters.postgresql import PostgreSQLAdapter
+        from relstorage.options import Options
+        from relstorage.storage import RelStorage
+
+        self.server = testing_postgres.PostgresServer().start()
+        self.server.create_database("phutho")
+        self.blobs = tempfile.mkdtemp()
+
+        def open_db(index):
+            options = Options(keep_history=False, blob_dir=f"{self.blobs}/{index}", shared_blob_dir=False)
+            adapter = PostgreSQLAdapter(dsn=self.server.dsn("phutho"), options=options)
+            return ZODB.DB(RelStorage(adapter, options=options))
+
+        self.dbs = [open_db(0), open_db(1)]
+        with self.dbs[0].transaction() as conn:
+            conn.root()["register"] = DocumentRegister()
+
+    def tearDown(self):
+        for db in self.dbs:
+            db.close()
+        self.server.stop()
+        shutil.rmtree(self.blobs)
+
+    def test_two_instances_take_500_each(self):
+        numbers, conflicts = race(self.dbs, 500)
+        self.assertEqual(sorted(numbers), list(range(1, 1001)))
+        with self.dbs[1].transaction() as conn:
+            self.assertEqual(last_number(conn.root()["register"], 2026), 1000)
+        print(f"\n  2 RelStorage clients on PostgreSQL x 500 numbers: {conflicts} conflicts retried")
