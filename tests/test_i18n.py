@@ -604,3 +604,26 @@ class TestPagesInVietnamese(unittest.TestCase):
             {"button": button, "form": heading, "history": history},
             {"button": ["Vào sổ"], "form": ["Vào sổ"], "history": ["Vào sổ"]},
         )
+
+
+class TestPloneGaps(unittest.TestCase):
+    """locales_plone fills gaps of Plone's Vietnamese catalogue, and only gaps."""
+
+    layer = PHUTHO_DEMO_INTEGRATION_TESTING
+
+    def test_gaps_are_filled(self):
+        self.assertEqual(translate("Save", domain="plone", target_language="vi"), "Lưu")
+        self.assertEqual(translate("Cancel", domain="plone", target_language="vi"), "Hủy")
+        self.assertEqual(
+            translate("Add ${name}", domain="plone", target_language="vi", mapping={"name": "Văn bản đến"}),
+            "Thêm Văn bản đến",
+        )
+        self.assertEqual(translate("No value", domain="z3c.form", target_language="vi"), "Chưa chọn")
+
+    def test_only_gaps(self):
+        import plone.app.locales
+
+        ours = Path(__file__).parent.parent / "src" / "phutho" / "intranet" / "locales_plone" / "vi" / "LC_MESSAGES" / "plone.po"
+        plone_vi = Path(plone.app.locales.__file__).parent / "locales" / "vi" / "LC_MESSAGES" / "plone.po"
+        translated = {m for m, e in messages(plone_vi).items() if e["msgstr"]}
+        self.assertEqual(sorted(set(messages(ours)) & translated), [])
