@@ -66,6 +66,22 @@ class TestModel(unittest.TestCase):
         with self.assertRaises(ValueError):
             container_for(self.agency, "News Item")
 
+    def test_period_folders_keep_no_order_list(self):
+        # The default ordering rewrites a list of every id on each add: at
+        # thousands of documents a month that list was most of each commit.
+        from plone.folder.unordered import UnorderedOrdering
+
+        first = create_incoming(self.agency)
+        second = create_incoming(self.agency)
+        folder = first.aq_parent
+        self.assertIsInstance(folder.getOrdering(), UnorderedOrdering)
+        annotations = getattr(folder, "__annotations__", {})
+        self.assertNotIn("plone.folder.ordered.order", annotations)
+        self.assertNotIn("plone.folder.ordered.pos", annotations)
+        self.assertLessEqual({first.getId(), second.getId()}, set(folder.objectIds()))
+        listed = {b.getId for b in api.content.find(context=folder, depth=1)}
+        self.assertLessEqual({first.getId(), second.getId()}, listed)
+
     def test_period_folders_are_not_searchable(self):
         create_incoming(self.agency)
         self.assertIn("PeriodFolder", api.portal.get_registry_record("plone.types_not_searched"))

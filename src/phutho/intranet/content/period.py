@@ -20,3 +20,7 @@ class PeriodFolder(Container):
     """Container of documents for one period."""
 
     exclude_from_nav = True
+    # A month may hold thousands of documents; the default ordering keeps a
+    # list of every id and rewrites it on each add (O(n) bytes per document).
+    # Nobody orders these folders by hand, so keep none.
+    _ordering = "unordered"
