@@ -16,6 +16,9 @@ user who would run it (catalog security included):
 * pending: one specialist's open assignments;
 * register month: one register's entries for the current month, by number;
 * full text: a diacritic-free search over subjects and file texts.
+
+An interrupted run resumes: the documents already in the agency count
+towards the checkpoints (``--checkpoints 100000`` measures only at the end).
 """
 
 from AccessControl.SecurityManagement import newSecurityManager
@@ -64,8 +67,9 @@ def parse_args():
     return parser.parse_args(sys.argv[script + 1 :])
 
 
-def progress(done, total, started, width=40):
-    rate = done / max(time.time() - started, 1e-9)
+def progress(done, total, started, first=0, width=40):
+    """Draw the bar; the rate counts only documents made by this run."""
+    rate = (done - first) / max(time.time() - started, 1e-9)
     filled = int(width * done / total)
     bar = "#" * filled + "." * (width - filled)
     sys.stderr.write(f"\r[{bar}] {done:>7}/{total} {rate:7.1f} docs/s")
@@ -104,7 +108,7 @@ def arrival(serial, total):
     return now() - span + span * (serial / total)
 
 
-def create(app, agency, start, stop, total, started, args, rng):
+def create(app, agency, start, stop, total, started, first, args, rng):
     unit_uid = agency["cntt"].UID()
     deadline = (today() + timedelta(days=15)).isoformat()
     for serial in range(start, stop):
@@ -121,8 +125,8 @@ def create(app, agency, start, stop, total, started, args, rng):
         transaction.commit()  # one transaction per document, as one request each
         if (serial + 1) % args.batch == 0:
             app._p_jar.cacheGC()
-            progress(serial + 1, total, started)
-    progress(stop, total, started)
+            progress(serial + 1, total, started, first)
+    progress(stop, total, started, first)
     sys.stderr.write("\n")
 
 
@@ -187,7 +191,7 @@ def main(app):
     for checkpoint in checkpoints:
         if checkpoint > done:
             phase = time.time()
-            create(app, agency, done, checkpoint, args.count, started, args, rng)
+            create(app, agency, done, checkpoint, args.count, started, existing, args, rng)
             rate = (checkpoint - done) / (time.time() - phase)
             print(f"\n== {checkpoint} documents (created {checkpoint - done} at {rate:.1f} docs/s)")
             done = checkpoint
