@@ -207,3 +207,6 @@ def main(app):
 
 
 main(app)  # noqa: F821 -- zconsole binds ``app``
+# Close the database so FileStorage saves its index; otherwise the next start
+# rebuilds it by reading the whole Data.fs (minutes for a large one).
+app._p_jar.db().close()  # noqa: F821
