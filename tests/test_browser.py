@@ -272,6 +272,35 @@ class TestRefusals(BrowserCase):
         self.post(browser, document, "vanthu.sotttt", workflow_action="register")
         self.assertEqual(self.state(document), "registered")
 
+    def test_state_menu_opens_the_actions_a_person_has(self):
+        # The toolbar's state menu links to content_status_history; Plone's
+        # page there needs "Modify portal content", which a leader lacks.
+        document = self.submitted()
+        transaction.commit()
+        url = f"{document.absolute_url()}/content_status_history"
+        browser = self.browser("lanhdao.sotttt")
+        browser.open(url)
+        links = self.page(browser).cssselect("#doc-action-assign")
+        self.assertEqual(
+            links[0].get("href"), f"{document.absolute_url()}/@@transition?workflow_action=assign"
+        )
+        self.assertIn("Đã trình", self.texts(browser, "#document-state")[0])
+        browser = self.browser("vanthu.sotttt")  # may read it, has nothing to do now
+        browser.open(url)
+        self.assertFalse(self.page(browser).cssselect("#doc-actions"))
+        self.assertTrue(self.page(browser).cssselect("#no-document-actions"))
+        with self.assertRaises(Unauthorized):
+            self.browser().open(url)
+
+    def test_no_history_link_that_leads_nowhere(self):
+        document = self.submitted()
+        transaction.commit()
+        browser = self.browser("vanthu.sotttt")
+        browser.open(document.absolute_url())
+        self.assertNotIn("@@historyview", browser.contents)
+        with self.assertRaises(Unauthorized):
+            browser.open(f"{document.absolute_url()}/@@historyview")
+
     def test_workflow_menu_points_to_the_form(self):
         document = self.incoming()
         with api.env.adopt_user(username="vanthu.sotttt"):

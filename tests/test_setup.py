@@ -76,6 +76,11 @@ class TestInstall(unittest.TestCase):
     def test_agencies_folder(self):
         self.assertIn("co-quan", self.portal)
 
+    def test_history_offered_only_where_it_opens(self):
+        # @@historyview needs "Modify portal content"; so does the action.
+        history = self.portal.portal_actions.object.history
+        self.assertIn('"Modify portal content"', history.available_expr)
+
 
 class TestUninstall(unittest.TestCase):
     layer = PHUTHO_INTRANET_INTEGRATION_TESTING
@@ -91,3 +96,8 @@ class TestUninstall(unittest.TestCase):
 
     def test_browserlayer_removed(self):
         self.assertNotIn(IPhuthoIntranetLayer, browserlayer_utils.registered_layers())
+
+    def test_actions_restored(self):
+        actions = self.portal.portal_actions
+        self.assertNotIn("documents-dashboard", actions.user.objectIds())
+        self.assertEqual(actions.object.history.available_expr, "")
