@@ -7,7 +7,9 @@ from phutho.intranet.testing import PHUTHO_DEMO_INTEGRATION_TESTING
 from phutho.intranet.testing import PHUTHO_INTRANET_FUNCTIONAL_TESTING
 from plone import api
 from plone.app.testing import login
+from plone.app.testing import setRoles
 from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import TEST_USER_ID
 
 import unittest
 
@@ -52,6 +54,24 @@ class TestDemoProfile(unittest.TestCase):
         self.assertEqual(unit.get_local_roles_for_userid(heads), ("UnitHead",))
         self.assertEqual(agency.get_local_roles_for_userid(heads), ("Official",))
         self.assertIsNotNone(api.group.get(groupname="so-tttt-vp-specialists"))
+
+    def test_group_titles_follow_renames(self):
+        from zope.lifecycleevent import modified
+
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        agency = self.portal["co-quan"]["so-tttt"]
+        agency.title = "Sở Khoa học và Công nghệ"
+        modified(agency)
+        clerks = api.group.get(groupname="so-tttt-clerks")
+        self.assertEqual(clerks.getProperty("title"), "Văn thư - Sở Khoa học và Công nghệ")
+        unit = agency["cntt"]
+        unit.title = "Phòng Chuyển đổi số"
+        modified(unit)
+        heads = api.group.get(groupname="so-tttt-cntt-heads")
+        self.assertEqual(heads.getProperty("title"), "Lãnh đạo phòng - Phòng Chuyển đổi số - Sở Khoa học và Công nghệ")
+        # Ids never change, so memberships and local roles stay.
+        self.assertIn("vanthu.sotttt", clerks.getMemberIds())
+        self.assertEqual(unit.get_local_roles_for_userid("so-tttt-cntt-heads"), ("UnitHead",))
 
     def test_one_user_per_role_per_agency(self):
         for spec in self.data["agencies"]:

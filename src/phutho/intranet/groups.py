@@ -13,6 +13,7 @@ the base role of "works here", which lets its members draft documents.
 from Acquisition import aq_base
 from phutho.intranet import _
 from plone import api
+from zope.container.interfaces import IContainerModifiedEvent
 from zope.i18n import translate
 
 import logging
@@ -69,10 +70,15 @@ def unit_group_id(unit, function):
 
 
 def _ensure_group(group_id, title):
+    """Create the group, or give it ``title`` when the agency or unit it
+    stands for was renamed (its id never changes)."""
     group = api.group.get(groupname=group_id)
     if group is None:
         group = api.group.create(groupname=group_id, title=title)
         logger.info("Created group %s", group_id)
+    elif group.getProperty("title") != title:
+        group.setGroupProperties({"title": title})
+        logger.info("Renamed group %s to %r", group_id, title)
     return group
 
 
@@ -158,6 +164,22 @@ def on_agency_added(agency, event):
 
 def on_unit_added(unit, event):
     ensure_unit_groups(unit)
+
+
+def on_renamed(obj, event):
+    """Keep group titles in step with the agency's or unit's name.
+
+    Edits only; a child added to or removed from the agency (a container
+    modification) changes no name.
+    """
+    from phutho.intranet.content.unit import IUnit
+
+    if IContainerModifiedEvent.providedBy(event):
+        return
+    if IUnit.providedBy(obj):
+        ensure_unit_groups(obj)
+    else:
+        ensure_agency_groups(obj)
 
 
 def protect_secret_register(register):
