@@ -1,12 +1,17 @@
 """Install and uninstall of phutho.intranet."""
 
 from phutho.intranet.interfaces import IPhuthoIntranetLayer
+from phutho.intranet.testing import agency
+from phutho.intranet.testing import create_incoming
+from phutho.intranet.testing import PHUTHO_DEMO_INTEGRATION_TESTING
 from phutho.intranet.testing import PHUTHO_INTRANET_INTEGRATION_TESTING
 from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.base.utils import get_installer
+from persistent.list import PersistentList
 from plone.browserlayer import utils as browserlayer_utils
+from plone.folder.default import DefaultOrdering
 
 import unittest
 
@@ -27,7 +32,7 @@ class TestInstall(unittest.TestCase):
 
     def test_profile_version(self):
         setup = api.portal.get_tool("portal_setup")
-        self.assertEqual(setup.getLastVersionForProfile("phutho.intranet:default"), ("1000",))
+        self.assertEqual(setup.getLastVersionForProfile("phutho.intranet:default"), ("1001",))
 
     def test_browserlayer(self):
         self.assertIn(IPhuthoIntranetLayer, browserlayer_utils.registered_layers())
@@ -101,3 +106,38 @@ class TestUninstall(unittest.TestCase):
         actions = self.portal.portal_actions
         self.assertNotIn("documents-dashboard", actions.user.objectIds())
         self.assertEqual(actions.object.history.available_expr, "")
+
+
+class TestUpgrades(unittest.TestCase):
+    """Each upgrade step, run from the version before it on demo data."""
+
+    layer = PHUTHO_DEMO_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        self.setup = api.portal.get_tool("portal_setup")
+
+    def upgrade_from(self, version):
+        self.setup.setLastVersionForProfile("phutho.intranet:default", version)
+        self.setup.upgradeProfile("phutho.intranet:default")
+        return self.setup.getLastVersionForProfile("phutho.intranet:default")
+
+    def test_all_steps_reach_the_profile_version(self):
+        self.assertEqual(self.upgrade_from("1000"), ("1001",))
+
+    def test_1001_history_action_and_period_folder_order(self):
+        # A site installed at 1000: History offered to anyone with access to
+        # versions, month folders holding the list of their ids.
+        self.portal.portal_actions.object.history._setPropValue("available_expr", "")
+        month = create_incoming(agency(self.portal, "so-tttt")).aq_parent
+        annotations = month.__annotations__
+        annotations[DefaultOrdering.ORDER_KEY] = PersistentList(month.objectIds())
+        annotations[DefaultOrdering.POS_KEY] = {}
+        ids = sorted(month.objectIds())
+        self.upgrade_from("1000")
+        self.assertIn("Modify portal content", self.portal.portal_actions.object.history.available_expr)
+        self.assertNotIn(DefaultOrdering.ORDER_KEY, annotations)
+        self.assertNotIn(DefaultOrdering.POS_KEY, annotations)
+        self.assertEqual(sorted(month.objectIds()), ids)
+        self.assertIn("documents-dashboard", self.portal.portal_actions.user.objectIds())
