@@ -1,10 +1,13 @@
 """Document model: schemas, validation, storage by period, duplicates, REST."""
 
+from Acquisition import aq_base
 from datetime import date
+from datetime import timedelta
 from phutho.intranet.content.outgoing import InvalidRecipient
 from phutho.intranet.content.outgoing import parse_recipient
 from phutho.intranet.content.document import split_number_symbol
 from phutho.intranet.content.storage import container_for
+from phutho.intranet.dates import now
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import create_incoming
 from phutho.intranet.testing import DEMO_PASSWORD
@@ -208,6 +211,21 @@ class TestRest(unittest.TestCase):
         self.assertEqual(data["review_state"], "received")
         again = self.clerk.get(data["@id"]).json()
         self.assertEqual(again["sender_organ_id"], "000.00.00.G22")
+
+    def test_arrival_time_defaults_to_creation_and_stays(self):
+        body = self.incoming()
+        del body["arrival_date"]
+        response = self.clerk.post(self.url, json=body)
+        self.assertEqual(response.status_code, 201, response.text)
+        url = response.json()["@id"]
+        transaction.begin()  # see what the server committed
+        document = self.portal.unrestrictedTraverse(url[len(self.portal.absolute_url()) + 1 :])
+        # Stored on the object when created, not computed anew at each read.
+        document._p_activate()  # a ghost's __dict__ is empty
+        stored = aq_base(document).__dict__.get("arrival_date")
+        self.assertIsNotNone(stored)
+        self.assertLess(abs(now().replace(tzinfo=None) - stored), timedelta(minutes=2))
+        self.assertEqual(self.clerk.get(url).json()["arrival_date"], response.json()["arrival_date"])
 
     def test_arrival_number_cannot_be_posted(self):
         response = self.clerk.post(self.url, json=self.incoming(arrival_number=999))

@@ -1,5 +1,7 @@
-"""Install and uninstall of phutho.intranet."""
+"""Install, uninstall and upgrades of phutho.intranet."""
 
+from Acquisition import aq_base
+from phutho.intranet.dates import localize
 from phutho.intranet.interfaces import IPhuthoIntranetLayer
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import create_incoming
@@ -141,3 +143,13 @@ class TestUpgrades(unittest.TestCase):
         self.assertNotIn(DefaultOrdering.POS_KEY, annotations)
         self.assertEqual(sorted(month.objectIds()), ids)
         self.assertIn("documents-dashboard", self.portal.portal_actions.user.objectIds())
+
+    def test_1001_stores_missing_arrival_times(self):
+        document = create_incoming(agency(self.portal, "so-tttt"))
+        base = aq_base(document)
+        del base.__dict__["arrival_date"]  # as REST created them before 1001
+        base._p_changed = True
+        self.upgrade_from("1000")
+        stored = base.__dict__.get("arrival_date")
+        self.assertIsNotNone(stored)
+        self.assertEqual(stored, localize(document.created()).replace(second=0, microsecond=0, tzinfo=None))

@@ -153,6 +153,14 @@ class IncomingDocument(Container):
     recall = None
     replaced_by = None  # the symbol of the sender's replacement document
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Dexterity would compute the default at each read: a document
+        # created without an arrival time (REST, scripts) would seem to
+        # arrive anew every minute. Store the moment it was created.
+        if "arrival_date" not in self.__dict__:
+            self.arrival_date = default_arrival_date()
+
     @property
     def code_number(self):
         """CodeNumber in edXML: the number part of the number and symbol."""

@@ -1,12 +1,17 @@
-"""Upgrade to 1001: period folders stopped keeping an order list.
+"""Upgrade to 1001.
 
-Until 1000 a month folder kept, in an annotation, the list of every id it
-holds (plone.folder's default ordering) and rewrote it on each new
-document. The folders are unordered now; the stale lists only take space.
+* Period folders stopped keeping an order list. Until 1000 a month folder
+  kept, in an annotation, the list of every id it holds (plone.folder's
+  default ordering) and rewrote it on each new document. The folders are
+  unordered now; the stale lists only take space.
+* Incoming documents created without an arrival time (REST, scripts) had
+  none stored: the schema default, computed at each read, made them seem
+  to arrive anew every minute. They get the time they were created.
 """
 
 from Acquisition import aq_base
 from plone import api
+from phutho.intranet.dates import localize
 from plone.folder.default import DefaultOrdering
 
 import logging
@@ -31,3 +36,20 @@ def drop_period_folder_order(context):
                 found = True
         cleaned += found
     logger.info("Dropped the order lists of %d period folders", cleaned)
+
+
+def store_missing_arrival_dates(context):
+    """Give incoming documents without a stored arrival time their creation time."""
+    catalog = api.portal.get_tool("portal_catalog")
+    fixed = 0
+    for brain in catalog.unrestrictedSearchResults(portal_type="IncomingDocument"):
+        document = brain._unrestrictedGetObject()
+        base = aq_base(document)
+        base._p_activate()  # a ghost's __dict__ is empty
+        if base.__dict__.get("arrival_date") is not None:
+            continue
+        created = localize(document.created()).replace(second=0, microsecond=0, tzinfo=None)
+        document.arrival_date = created
+        document.reindexObject(idxs=["arrival_date"])
+        fixed += 1
+    logger.info("Stored the arrival time of %d incoming documents", fixed)
