@@ -6,7 +6,10 @@ BIN := $(VENV)/bin
 PIP_VERSION := 25.3
 PORT ?= 8080
 HOST ?= 127.0.0.1
-export PORT HOST
+# The province's time zone for the whole process, before anything imports
+# DateTime (zope.conf's <environment> comes too late for it).
+TZ := Asia/Ho_Chi_Minh
+export PORT HOST TZ
 
 INSTANCE := var/instance
 TESTRUNNER_ARGS ?=

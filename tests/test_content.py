@@ -33,6 +33,14 @@ class TestPureRules(unittest.TestCase):
         self.assertEqual(split_number_symbol("125/BTTTT-CĐSQG"), ("125", "BTTTT-CĐSQG"))
         self.assertEqual(split_number_symbol("Giấy mời"), (None, None))
 
+    def test_zope_datetimes_by_their_absolute_time(self):
+        from DateTime import DateTime
+        from phutho.intranet.dates import localize
+
+        moment = localize(DateTime("2026/11/25 17:07:46 UTC"))
+        self.assertEqual(moment.isoformat(), "2026-11-26T00:07:46+07:00")
+        self.assertEqual(localize(DateTime("2026/11/26 00:07:46 GMT+7")), moment)
+
     def test_parse_recipient(self):
         self.assertEqual(
             parse_recipient("Sở Y tế tỉnh Hà Nam | 000.00.00.H31 | vanthu@syt.hanam.gov.vn"),
@@ -226,6 +234,19 @@ class TestRest(unittest.TestCase):
         self.assertIsNotNone(stored)
         self.assertLess(abs(now().replace(tzinfo=None) - stored), timedelta(minutes=2))
         self.assertEqual(self.clerk.get(url).json()["arrival_date"], response.json()["arrival_date"])
+
+    def test_search_shows_dates_on_their_local_day(self):
+        response = self.clerk.post(self.url, json=self.incoming(arrival_date="2026-11-24T06:30:00"))
+        self.assertEqual(response.status_code, 201, response.text)
+        found = self.clerk.get(
+            f"{self.url}/@search",
+            params={
+                "UID": response.json()["UID"],
+                "metadata_fields": ["document_date", "arrival_date"],
+            },
+        ).json()["items"][0]
+        self.assertEqual(found["document_date"], "2026-11-20")
+        self.assertEqual(found["arrival_date"], "2026-11-23T23:30:00+00:00")  # restapi: UTC
 
     def test_arrival_number_cannot_be_posted(self):
         response = self.clerk.post(self.url, json=self.incoming(arrival_number=999))

@@ -1,6 +1,7 @@
 """Install, uninstall and upgrades of phutho.intranet."""
 
 from Acquisition import aq_base
+from phutho.intranet.content.indexers import to_datetime
 from phutho.intranet.dates import localize
 from phutho.intranet.interfaces import IPhuthoIntranetLayer
 from phutho.intranet.testing import agency
@@ -153,3 +154,20 @@ class TestUpgrades(unittest.TestCase):
         stored = base.__dict__.get("arrival_date")
         self.assertIsNotNone(stored)
         self.assertEqual(stored, localize(document.created()).replace(second=0, microsecond=0, tzinfo=None))
+
+    def test_1001_plain_dates_indexed_as_dates(self):
+        document = create_incoming(agency(self.portal, "so-tttt"))
+        catalog = api.portal.get_tool("portal_catalog")
+        # As 1000 kept them: local midnight as a DateTime.
+        brain = catalog.unrestrictedSearchResults(UID=document.UID())[0]
+        rid = brain.getRID()
+        record = list(catalog._catalog.data[rid])
+        record[catalog._catalog.names.index("document_date")] = to_datetime(document.document_date)
+        catalog._catalog.data[rid] = tuple(record)
+        self.assertNotEqual(catalog.unrestrictedSearchResults(UID=document.UID())[0].document_date, document.document_date)
+        self.upgrade_from("1000")
+        brain = catalog.unrestrictedSearchResults(UID=document.UID())[0]
+        self.assertEqual(brain.document_date, document.document_date)
+        self.assertEqual(
+            len(catalog.unrestrictedSearchResults(UID=document.UID(), document_date=document.document_date)), 1
+        )

@@ -33,8 +33,11 @@ def localize(value):
     """
     if value is None:
         return None
-    if hasattr(value, "asdatetime"):  # Zope DateTime
-        value = value.asdatetime()
+    if hasattr(value, "timeTime"):  # Zope DateTime
+        # From the absolute time, not the parts: a DateTime made before the
+        # process's TZ was applied carries local wall-clock parts labelled
+        # UTC, and only its timeTime() is right.
+        return datetime.fromtimestamp(value.timeTime(), TIMEZONE)
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return TIMEZONE.localize(value)
@@ -48,7 +51,7 @@ def format_date(value):
     """Format a date or datetime as ``dd/mm/yyyy`` (empty for None)."""
     if value is None:
         return ""
-    if isinstance(value, datetime) or hasattr(value, "asdatetime"):
+    if isinstance(value, datetime) or hasattr(value, "timeTime"):
         value = localize(value)
     return value.strftime("%d/%m/%Y")
 

@@ -15,7 +15,6 @@ from phutho.intranet.browser.document import overdue_badge
 from phutho.intranet.browser.document import secrecy_badge
 from phutho.intranet.browser.document import urgency_badge
 from phutho.intranet.content.agency import IAgency
-from phutho.intranet.content.indexers import to_datetime
 from phutho.intranet.dates import format_date
 from phutho.intranet.dates import localize
 from phutho.intranet.dates import today
@@ -85,7 +84,7 @@ class DocumentsDashboard(BrowserView):
         each section, in the order of a day's work."""
         incoming = {"portal_type": "IncomingDocument"}
         outgoing = {"portal_type": "OutgoingDocument"}
-        yesterday = to_datetime(self.today - timedelta(days=1))
+        yesterday = self.today - timedelta(days=1)  # deadlines are indexed as dates
         return (
             (
                 "to-register",

@@ -1,10 +1,15 @@
 """Catalog indexers: only what dashboards and registers query.
 
-Dates are indexed as Zope DateTime in the province's time zone, so that a
-document dated 01/11/2026 is found by a query for that local day whatever
-the server's time zone.
+Date-times (arrival) are indexed as Zope DateTime in the province's time
+zone; plain dates (document date, deadlines) as dates. Both are also the
+metadata columns listings and ``@search`` show: plone.restapi gives
+date-times in UTC and dates as they are (``2026-11-20``), where a date
+indexed as local midnight would read ``2026-11-19T17:00:00+00:00``, the
+day before at first sight. A DateIndex compares dates with dates exactly,
+and a local-day DateTime range still holds exactly the dates of that day.
 """
 
+from datetime import datetime
 from DateTime import DateTime
 from phutho.intranet.content.casefile import ICaseFile
 from phutho.intranet.content.incoming import IIncomingDocument
@@ -19,10 +24,19 @@ from plone.indexer import indexer
 
 
 def to_datetime(value):
-    """Date or datetime -> DateTime in Asia/Ho_Chi_Minh (None stays None)."""
+    """Date or datetime -> DateTime in Asia/Ho_Chi_Minh (None stays None),
+    for catalog queries (DateTime arithmetic for range ends)."""
     if value is None:
         return None
     return DateTime(localize(value).isoformat())
+
+
+def index_date(value):
+    """The value indexed and kept as metadata: plain dates stay dates,
+    date-times become local DateTimes (None stays None)."""
+    if value is None or not isinstance(value, datetime):
+        return value
+    return to_datetime(value)
 
 
 def duplicate_key(agency_uid, number_symbol, sender_organ_id=None, sender_name=None):
@@ -83,17 +97,17 @@ def number_symbol_key(obj):
 
 @indexer(IIncomingDocument)
 def incoming_document_date(obj):
-    return to_datetime(obj.document_date)
+    return index_date(obj.document_date)
 
 
 @indexer(IOutgoingDocument)
 def outgoing_document_date(obj):
-    return to_datetime(obj.issued_date)
+    return index_date(obj.issued_date)
 
 
 @indexer(IIncomingDocument)
 def arrival_date(obj):
-    return to_datetime(obj.arrival_date)
+    return index_date(obj.arrival_date)
 
 
 @indexer(IOfficialDocument)
@@ -113,7 +127,7 @@ def secrecy(obj):
 
 @indexer(IOutgoingDocument)
 def outgoing_deadline(obj):
-    return to_datetime(obj.reply_deadline)
+    return index_date(obj.reply_deadline)
 
 
 @indexer(IIncomingDocument)

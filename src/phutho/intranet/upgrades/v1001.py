@@ -7,6 +7,8 @@
 * Incoming documents created without an arrival time (REST, scripts) had
   none stored: the schema default, computed at each read, made them seem
   to arrive anew every minute. They get the time they were created.
+* Plain dates (document date, deadlines) are indexed and kept as metadata
+  as dates, no longer as local-midnight DateTimes.
 """
 
 from Acquisition import aq_base
@@ -53,3 +55,15 @@ def store_missing_arrival_dates(context):
         document.reindexObject(idxs=["arrival_date"])
         fixed += 1
     logger.info("Stored the arrival time of %d incoming documents", fixed)
+
+
+DATE_INDEXES = ("document_date", "deadline")
+
+
+def reindex_plain_dates(context):
+    """Re-catalog the date indexes (and with them the metadata) of documents."""
+    catalog = api.portal.get_tool("portal_catalog")
+    brains = catalog.unrestrictedSearchResults(portal_type=["IncomingDocument", "OutgoingDocument"])
+    for brain in brains:
+        brain._unrestrictedGetObject().reindexObject(idxs=list(DATE_INDEXES))
+    logger.info("Re-indexed the dates of %d documents", len(brains))

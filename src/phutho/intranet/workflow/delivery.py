@@ -12,6 +12,7 @@ from phutho.intranet import _
 from phutho.intranet.content.storage import container_for
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.content.utils import same_object
+from phutho.intranet.dates import localize
 from phutho.intranet.dates import now
 from phutho.intranet.workflow.history import record
 from plone import api
@@ -149,7 +150,7 @@ def delivery_status(outgoing):
                 "status_title": title,
                 "recall": getattr(doc, "recall", None),
                 "recall_code": RECALL_CODES.get(getattr(doc, "recall", None)),
-                "modified": doc.modified().ISO8601() if doc is not None else None,
+                "modified": localize(doc.modified()).isoformat() if doc is not None else None,
             }
         )
     return sorted(result, key=lambda r: r["agency_title"] or "")

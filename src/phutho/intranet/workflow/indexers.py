@@ -1,7 +1,7 @@
 """Indexers derived from assignments: who has the work, and by when."""
 
 from phutho.intranet.content.incoming import IIncomingDocument
-from phutho.intranet.content.indexers import to_datetime
+from phutho.intranet.content.indexers import index_date
 from phutho.intranet.workflow.assignment import assignee_principals
 from phutho.intranet.workflow.assignment import earliest_deadline
 from plone.indexer import indexer
@@ -16,4 +16,4 @@ def assignees(obj):
 @indexer(IIncomingDocument)
 def incoming_deadline(obj):
     """Earliest open deadline (assignments or the document's own)."""
-    return to_datetime(earliest_deadline(obj))
+    return index_date(earliest_deadline(obj))
