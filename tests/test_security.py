@@ -87,9 +87,13 @@ class TestIntegration(unittest.TestCase):
         login(self.portal, "vanthu.sotttt")
         doc = create_incoming(self.agency, number_symbol="503/BTTTT-CĐSQG")
         doc.arrival_date = datetime.now() + timedelta(days=2)
-        with self.assertRaises(Exception):
+        # Refused before the state changes, as a refused transition (a page
+        # shows the message, REST answers 400), not a site error.
+        with self.assertRaises(TransitionDataError) as refused:
             do_transition(doc, "register")
+        self.assertIn("future", str(refused.exception.args[0]))
         self.assertIsNone(doc.arrival_number)
+        self.assertEqual(api.content.get_state(doc), "received")
 
     def test_reply_must_be_visible_and_of_the_same_agency(self):
         login(self.portal, "chuyenvien.ubndtinh")

@@ -91,8 +91,28 @@ class TestIncomingRules(WorkflowCase):
             api.content.transition(self.agency["so-den"], transition="close")
         self.as_("vanthu.sotttt")
         doc = create_incoming(self.agency)
-        with self.assertRaises(TransitionDataError):
-            do_transition(doc, "register")
+        with self.assertRaises(TransitionDataError) as refused:
+            do_transition(doc, "register", data={"register": self.agency["so-den"].UID()})
+        self.assertEqual(refused.exception.args[0], "error_register_closed")
+        self.assertEqual(api.content.get_state(doc), "received")
+
+    def test_register_of_the_arrival_year(self):
+        # A document that arrived last year goes in last year's register;
+        # this year's refuses it before the state changes.
+        self.as_("vanthu.sotttt")
+        doc = create_incoming(self.agency)
+        doc.arrival_date = doc.arrival_date.replace(year=doc.arrival_date.year - 1)
+        doc.document_date = doc.document_date.replace(year=doc.document_date.year - 1)
+        register = self.agency["so-den"]
+        register.year = today().year
+        with self.assertRaises(TransitionDataError) as refused:
+            do_transition(doc, "register", data={"register": register.UID()})
+        self.assertEqual(refused.exception.args[0], "error_register_year")
+        self.assertEqual(api.content.get_state(doc), "received")
+        self.assertIsNone(doc.arrival_number)
+        register.year = None
+        do_transition(doc, "register", data={"register": register.UID()})
+        self.assertEqual(api.content.get_state(doc), "registered")
 
     def test_return_requires_a_reason(self):
         self.as_("vanthu.sotttt")
@@ -294,6 +314,20 @@ class TestOutgoing(WorkflowCase):
         with self.assertRaises(TransitionDataError):
             do_transition(doc, "issue")
         self.assertIsNone(doc.number)
+
+    def test_symbol_that_cannot_be_made_is_refused_before_issue(self):
+        doc = self.draft()  # a công văn: its symbol needs the unit's short name
+        for user, transition in (("chuyenvien.sotttt", "submit_for_review"), ("truongphong.sotttt", "submit_for_signature"), ("lanhdao.sotttt", "sign")):
+            self.as_(user)
+            do_transition(doc, transition)
+        self.agency["cntt"].short_name = ""
+        base = last_number(self.agency["so-di"])
+        self.as_("vanthu.sotttt")
+        with self.assertRaises(TransitionDataError) as refused:
+            do_transition(doc, "issue")
+        self.assertEqual(refused.exception.args[0], "error_symbol_incomplete")
+        self.assertEqual(self.state(doc), "signed")
+        self.assertEqual(last_number(self.agency["so-di"]), base)
 
     def test_internal_delivery_and_progress(self):
         doc = self.draft()

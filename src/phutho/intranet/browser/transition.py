@@ -43,6 +43,7 @@ from zope.interface import Invalid
 from zope.schema.interfaces import IVocabularyFactory
 
 import logging
+import transaction
 
 
 logger = logging.getLogger("phutho.intranet.browser")
@@ -287,9 +288,11 @@ class TransitionForm(ActionForm):
         try:
             do_transition(self.context, self.transition, comment=comment, data=self.data())
         except TransitionDataError as error:
+            transaction.doom()  # a refusal commits nothing (see do_transition)
             self.report(error)
             return False
         except WorkflowException as error:
+            transaction.doom()
             # Not offered to this user now: say so plainly.
             logger.info(
                 "Refused %s on %s: %s", self.transition, self.context.absolute_url(1), error

@@ -121,13 +121,19 @@ def check_register(register, document, direction, when):
         )
 
 
-def register_incoming(document, register=None, when=None):
-    """Give an incoming document its arrival number (số đến).
+def incoming_numbering_date(document):
+    """The moment whose year numbers an incoming document: its arrival."""
+    return localize(document.arrival_date or now())
 
-    Returns the number. ``register`` defaults to the document's own field.
+
+def check_incoming(document, register=None, when=None):
+    """Refuse (NumberingError) what :func:`register_incoming` would refuse,
+    taking no number: workflow validators call it before the state changes.
+
+    Returns ``(register, when)``.
     """
     register = resolve_register(register or document.register)
-    when = localize(when or document.arrival_date or now())
+    when = localize(when) if when else incoming_numbering_date(document)
     if when > now() + timedelta(minutes=5):  # clock skew between clerk and server
         raise NumberingError(
             _(
@@ -140,6 +146,15 @@ def register_incoming(document, register=None, when=None):
         raise NumberingError(
             _("error_already_registered", default="This document is already registered.")
         )
+    return register, when
+
+
+def register_incoming(document, register=None, when=None):
+    """Give an incoming document its arrival number (số đến).
+
+    Returns the number. ``register`` defaults to the document's own field.
+    """
+    register, when = check_incoming(document, register, when)
     number = next_number(register, when.year)
     document.register = register.UID()
     document.arrival_number = number
@@ -153,13 +168,10 @@ def register_incoming(document, register=None, when=None):
     return number
 
 
-def issue_outgoing(document, register=None, when=None):
-    """Give an outgoing document its number, date and symbol.
-
-    Returns ``(number, symbol)``. The symbol uses the document type's
-    abbreviation and the agency's, or for a công văn the agency's and the
-    drafting unit's.
-    """
+def check_outgoing(document, register=None, when=None):
+    """Refuse (NumberingError) what :func:`issue_outgoing` would refuse,
+    taking no number. Returns ``(register, when, compose)`` where
+    ``compose(number)`` makes the symbol."""
     register = resolve_register(register or document.register)
     when = localize(when or now())
     check_register(register, document, "outgoing", when)
@@ -175,12 +187,35 @@ def issue_outgoing(document, register=None, when=None):
         )
     unit_abbreviation = None
     if not info[1]:
-        unit = resolve_register(document.drafting_unit)
+        unit = uuidToObject(document.drafting_unit, unrestricted=True) if document.drafting_unit else None
         unit_abbreviation = getattr(unit, "short_name", None)
-    # Compose before taking the number: a bad symbol must not use one up.
-    compose_symbol(1, info[1], agency.short_name, unit_abbreviation)
+
+    def compose(number):
+        return compose_symbol(number, info[1], agency.short_name, unit_abbreviation)
+
+    try:
+        compose(1)  # a symbol that cannot be made must not use up a number
+    except ValueError:
+        raise NumberingError(
+            _(
+                "error_symbol_incomplete",
+                default="The symbol cannot be made: the agency or the drafting "
+                "unit has no short name.",
+            )
+        )
+    return register, when, compose
+
+
+def issue_outgoing(document, register=None, when=None):
+    """Give an outgoing document its number, date and symbol.
+
+    Returns ``(number, symbol)``. The symbol uses the document type's
+    abbreviation and the agency's, or for a công văn the agency's and the
+    drafting unit's.
+    """
+    register, when, compose = check_outgoing(document, register, when)
     number = next_number(register, when.year)
-    symbol = compose_symbol(number, info[1], agency.short_name, unit_abbreviation)
+    symbol = compose(number)
     document.register = register.UID()
     document.number = number
     document.issued_date = when.date()

@@ -13,11 +13,15 @@ from phutho.intranet.content.duplicates import find_duplicates
 from phutho.intranet.content.register import IDocumentRegister
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.content.utils import same_object
+from phutho.intranet.dates import now
 from phutho.intranet.dates import today
 from phutho.intranet.groups import agency_user_ids
 from phutho.intranet.groups import group_member_ids
 from phutho.intranet.groups import unit_group_id
 from phutho.intranet.numbering.api import check_register
+from phutho.intranet.numbering.api import check_incoming
+from phutho.intranet.numbering.api import check_outgoing
+from phutho.intranet.numbering.api import incoming_numbering_date
 from phutho.intranet.numbering.api import issue_outgoing
 from phutho.intranet.numbering.api import NumberingError
 from phutho.intranet.numbering.api import register_incoming
@@ -65,7 +69,7 @@ def suitable_registers(document, direction):
     if agency is None:
         return []
     result = []
-    when = today()
+    when = numbering_date(document, direction)
     for register in agency.objectValues():
         if not IDocumentRegister.providedBy(register):
             continue
@@ -99,10 +103,19 @@ def _choose_register(document, data, direction):
             )
         register = candidates[0]
     try:
-        check_register(register, document, direction, today())
+        if direction == "incoming":
+            check_incoming(document, register)
+        else:
+            check_outgoing(document, register)
     except NumberingError as error:
         raise TransitionDataError(error.message)
     return register
+
+
+def numbering_date(document, direction):
+    """The moment whose year numbers the document: an incoming document's
+    arrival, or now for an outgoing one being issued."""
+    return incoming_numbering_date(document) if direction == "incoming" else now()
 
 
 def _parse_assignee(document, spec, role, assigned_by, instructions=""):
