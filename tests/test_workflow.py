@@ -1,6 +1,8 @@
 """Document workflows: each transition's own rules, history, secrecy,
 deadlines, internal delivery, recall and replacement."""
 
+from datetime import date
+from DateTime import DateTime
 from datetime import timedelta
 from phutho.intranet.dates import today
 from phutho.intranet.numbering.api import last_number
@@ -194,13 +196,65 @@ class TestIncomingRules(WorkflowCase):
         pending = self.catalog(assignees=["chuyenvien.sotttt"], review_state=["assigned", "in_progress"])
         self.assertNotIn(doc.UID(), [b.UID for b in pending])
 
+    def test_no_past_deadline_by_any_route(self):
+        past = (today() - timedelta(days=1)).isoformat()
+        doc = self.registered()
+        self.as_("lanhdao.sotttt")
+        lead = {"kind": "unit", "id": self.agency["cntt"].UID()}
+        with self.assertRaises(TransitionDataError) as refused:
+            do_transition(doc, "assign", data={"lead": lead, "deadline": past})
+        self.assertEqual(refused.exception.args[0], "error_deadline_past")
+        self.assign(doc)
+        self.as_("truongphong.sotttt")
+        with self.assertRaises(TransitionDataError) as refused:
+            do_transition(doc, "reassign", data={"handler": "chuyenvien.sotttt", "deadline": past})
+        self.assertEqual(refused.exception.args[0], "error_deadline_past")
+
+    def test_dates_are_whole_or_refused(self):
+        from phutho.intranet.workflow.data import parse_date
+
+        self.assertEqual(parse_date("31/12/2026"), date(2026, 12, 31))
+        self.assertEqual(parse_date(" 2026-12-31 "), date(2026, 12, 31))
+        self.assertEqual(parse_date("2026-12-31T08:00:00+07:00"), date(2026, 12, 31))
+        for bad in ("31/12/2026x", "2026-12-31junk", "2026-13-01", "31-12-2026"):
+            with self.assertRaises(TransitionDataError, msg=bad):
+                parse_date(bad)
+
+    def test_reopen_gives_the_work_back(self):
+        doc = self.registered()
+        self.assign(doc)
+        self.as_("truongphong.sotttt")
+        do_transition(doc, "reassign", data={"handler": "chuyenvien.sotttt"})
+        self.as_("chuyenvien.sotttt")
+        do_transition(doc, "start")
+        do_transition(doc, "complete")
+        self.as_("lanhdao.sotttt")
+        with self.assertRaises(TransitionDataError):
+            do_transition(doc, "reopen")
+        do_transition(doc, "reopen", comment="Cần bổ sung số liệu")
+        self.assertEqual(self.state(doc), "in_progress")
+        self.assertEqual(
+            {(e["role"], e["id"]) for e in history_of(doc)[-1]["assignees"]},
+            {("lead", self.agency["cntt"].UID()), ("handler", "chuyenvien.sotttt")},
+        )
+        pending = self.catalog(assignees=["chuyenvien.sotttt"], review_state=["assigned", "in_progress"])
+        self.assertIn(doc.UID(), [b.UID for b in pending])
+        self.layer["request"].__annotations__.clear()  # borg.localrole caches per request
+        self.as_("chuyenvien.sotttt")
+        do_transition(doc, "complete", comment="Đã bổ sung")
+        self.assertEqual(self.state(doc), "completed")
+
     def test_progress_notes(self):
         from phutho.intranet.workflow.progress import add_progress_note
 
         doc = self.registered()
         self.assign(doc, lead={"kind": "user", "id": "chuyenvien.sotttt", "deadline": in_days(5)})
         self.as_("chuyenvien.sotttt")
+        doc.setModificationDate(DateTime("2026/01/01 08:00 GMT+7"))
         add_progress_note(doc, "Đã họp với các phòng liên quan", 40)
+        self.assertGreater(doc.modified(), DateTime("2026/01/02"))
+        brain = self.catalog(UID=doc.UID())[0]
+        self.assertEqual(brain.modified, doc.modified())
         with self.assertRaises(TransitionDataError):
             add_progress_note(doc, "   ")
         with self.assertRaises(TransitionDataError):
@@ -215,10 +269,12 @@ class TestIncomingRules(WorkflowCase):
         doc._assignments[0]["deadline"] = today() - timedelta(days=1)
         doc.reindexObject()
         self.assertTrue(is_overdue(doc, self.state(doc)))
+        self.assertTrue(is_overdue(doc))  # the state read from the document
+        for done in ("completed", "returned", "withdrawn"):
+            self.assertFalse(is_overdue(doc, done), done)
         self.as_("lanhdao.sotttt")
-        from DateTime import DateTime
-
-        late = self.catalog(deadline={"query": DateTime(), "range": "max"}, review_state=["assigned", "in_progress"])
+        yesterday = today() - timedelta(days=1)  # deadlines are indexed as dates
+        late = self.catalog(deadline={"query": yesterday, "range": "max"}, review_state=["assigned", "in_progress"])
         self.assertEqual([b.UID for b in late], [doc.UID()])
 
 

@@ -21,6 +21,7 @@ from phutho.intranet.dates import today
 from phutho.intranet.groups import agency_group_ids
 from phutho.intranet.groups import AGENCY_FUNCTIONS
 from phutho.intranet.groups import UNIT_FUNCTIONS
+from phutho.intranet.workflow.assignment import OPEN_STATES
 from plone import api
 from plone.app.uuid.utils import uuidToObject
 from Products.Five.browser import BrowserView
@@ -29,9 +30,6 @@ from zExceptions import Unauthorized
 
 LIMIT = 20
 
-# Incoming states in which a deadline still counts (assignment.is_overdue
-# treats every state but completed and returned so).
-OPEN_STATES = ("received", "registered", "submitted", "assigned", "in_progress")
 HANDLING_STATES = ("assigned", "in_progress")
 
 # Group functions, longest first: "secret-clerks" is also "clerks".

@@ -14,6 +14,7 @@ from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from phutho.intranet.dates import today
 from phutho.intranet.groups import unit_group_id
+from plone import api
 from plone.app.uuid.utils import uuidToObject
 
 
@@ -74,9 +75,39 @@ def add_assignments(document, entries, close_roles=()):
     current.extend(entries)
 
 
-def close_all(document):
+# Marks the records a completion closed, so that reopening gives the work
+# back to the same people.
+CLOSED_BY_COMPLETION = "closed_by_completion"
+
+
+def close_all(document, completion=False):
+    """Close every open record; ``completion`` marks them as closed by it."""
     for entry in getattr(document, ASSIGNMENTS_ATTR, None) or ():
+        if entry.get("closed"):
+            continue
         entry["closed"] = True
+        if completion:
+            entry[CLOSED_BY_COMPLETION] = True
+
+
+def reopen_completed(document):
+    """Reopen the records the last completion closed; return them.
+
+    Documents completed before completions were marked get their latest
+    lead and handler back.
+    """
+    entries = list(getattr(document, ASSIGNMENTS_ATTR, None) or ())
+    reopened = [e for e in entries if e.get(CLOSED_BY_COMPLETION)]
+    if not reopened:
+        latest = {}
+        for entry in entries:
+            if entry["role"] in ("lead", "handler"):
+                latest[entry["role"]] = entry
+        reopened = list(latest.values())
+    for entry in reopened:
+        entry["closed"] = False
+        entry.pop(CLOSED_BY_COMPLETION, None)
+    return reopened
 
 
 def lead_unit(document):
@@ -111,9 +142,18 @@ def earliest_deadline(document):
     return min(deadlines) if deadlines else None
 
 
+# Incoming states in which a deadline still counts: the work is not done,
+# returned or withdrawn. Dashboards query the same list.
+OPEN_STATES = ("received", "registered", "submitted", "assigned", "in_progress")
+
+
 def is_overdue(document, state=None):
-    """True when an open deadline has passed and the work is not done."""
-    if state in ("completed", "returned"):
+    """True when an open deadline has passed and the work is not done.
+
+    ``state`` defaults to the document's workflow state."""
+    if state is None:
+        state = api.content.get_state(document, default=None)
+    if state not in OPEN_STATES:
         return False
     deadline = earliest_deadline(document)
     return deadline is not None and deadline < today()

@@ -41,11 +41,16 @@ def parse_date(value, field=DEADLINE):
     if isinstance(value, date):
         return value
     if isinstance(value, str):
+        text = value.strip()
         for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
             try:
-                return datetime.strptime(value.strip()[:10], fmt).date()
+                return datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
+        try:  # a whole ISO date-time (clients send them): its date
+            return datetime.fromisoformat(text).date()
+        except ValueError:
+            pass
     raise TransitionDataError(
         _(
             "error_bad_date",

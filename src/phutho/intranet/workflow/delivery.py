@@ -184,6 +184,8 @@ def notify_replacement(old, new):
             continue
         doc.replaced_by = new.symbol
         record(doc, "replaced", comment=f"{new.symbol}: {new.Title()}", source=new.UID())
+        # reindexObject(idxs=...) leaves the modification date alone.
+        doc.notifyModified()
         doc.reindexObject(idxs=["modified"])
         notified.append(doc_uid)
     return notified

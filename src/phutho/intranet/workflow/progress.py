@@ -29,5 +29,7 @@ def add_progress_note(document, text, percent=None):
             )
     details = {} if percent is None else {"percent": percent}
     entry = record(document, "progress", comment=text, **details)
+    # reindexObject(idxs=...) leaves the modification date alone.
+    document.notifyModified()
     document.reindexObject(idxs=["modified"])
     return entry

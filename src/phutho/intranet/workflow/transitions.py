@@ -118,6 +118,15 @@ def numbering_date(document, direction):
     return incoming_numbering_date(document) if direction == "incoming" else now()
 
 
+def check_deadline(deadline):
+    """Refuse a deadline before today (None passes: not every entry has one)."""
+    if deadline is not None and deadline < today():
+        raise TransitionDataError(
+            _("error_deadline_past", default="A deadline cannot be in the past.")
+        )
+    return deadline
+
+
 def _parse_assignee(document, spec, role, assigned_by, instructions=""):
     """Check one ``{"kind", "id", "deadline"}`` against the agency."""
     if not isinstance(spec, dict):
@@ -146,10 +155,7 @@ def _parse_assignee(document, spec, role, assigned_by, instructions=""):
         raise TransitionDataError(
             _("error_assignee_kind", default="An assignee is a unit or a user.")
         )
-    if deadline is not None and deadline < today():
-        raise TransitionDataError(
-            _("error_deadline_past", default="A deadline cannot be in the past.")
-        )
+    check_deadline(deadline)
     return assignment.make_entry(
         role, kind, principal, deadline, instructions=instructions, assigned_by=assigned_by
     )
@@ -171,7 +177,7 @@ def _parse_assignment(document, data):
     actor = _current_user_id()
     lead_entry = _parse_assignee(document, lead, "lead", actor, instructions)
     if lead_entry["deadline"] is None:
-        lead_entry["deadline"] = parse_date(data.get("deadline"))
+        lead_entry["deadline"] = check_deadline(parse_date(data.get("deadline")))
     if lead_entry["deadline"] is None:
         raise TransitionDataError(
             _("error_deadline_required", default="Give the lead a deadline.")
@@ -250,7 +256,7 @@ def validate_reassign(document, data, comment):
                 mapping={"user": handler or ""},
             )
         )
-    deadline = parse_date(data.get("deadline")) or assignment.earliest_deadline(document)
+    deadline = check_deadline(parse_date(data.get("deadline"))) or assignment.earliest_deadline(document)
     entry = assignment.make_entry(
         "handler",
         "user",
@@ -319,7 +325,7 @@ def apply_reassign(document, prepared, comment):
 
 
 def apply_complete(document, prepared, comment):
-    assignment.close_all(document)
+    assignment.close_all(document, completion=True)
     reply = prepared.get("reply")
     if reply is None:
         return {}
@@ -327,6 +333,11 @@ def apply_complete(document, prepared, comment):
 
     add_relation(document, "related_documents", reply)
     return {"reply": reply.UID(), "reply_symbol": reply.symbol or reply.Title()}
+
+
+def apply_reopen(document, prepared, comment):
+    """The work goes back to those who completed it."""
+    return {"assignees": _describe(assignment.reopen_completed(document))}
 
 
 def validate_recall_answer(document, data, comment):
@@ -454,6 +465,7 @@ EFFECTS = {
     ("IncomingDocument", "assign"): apply_assign,
     ("IncomingDocument", "reassign"): apply_reassign,
     ("IncomingDocument", "complete"): apply_complete,
+    ("IncomingDocument", "reopen"): apply_reopen,
     ("IncomingDocument", "accept_recall"): apply_accept_recall,
     ("IncomingDocument", "refuse_recall"): apply_refuse_recall,
     ("OutgoingDocument", "sign"): apply_sign,
