@@ -209,6 +209,7 @@ class TestThroughHttp(unittest.TestCase):
         response = clerk.patch(doc.absolute_url(), json={"content": "Sửa sau khi ký", "drafting_unit": self.agency["vp"].UID()})
         self.assertEqual(response.status_code, 403, response.text)
         self.assertEqual(response.json()["error"]["fields"], ["content", "drafting_unit"])
+        self.assertNotIn("@correct-registration", response.json()["error"]["message"])  # not correctable
         signed = {"data": "JVBERi0xLjQK", "encoding": "base64", "filename": "da-ky.pdf", "content-type": "application/pdf"}
         self.assertEqual(clerk.patch(doc.absolute_url(), json={"signed_file": signed}).status_code, 204)
 

@@ -72,7 +72,10 @@ class TestScenario(RestCase):
 
         self.ok(transition("chuyenvien.sotttt", "submit_for_review"))
         # A specialist cannot push it further; the workflow refuses.
-        self.assertEqual(transition("chuyenvien.sotttt", "submit_for_signature").status_code, 400)
+        not_offered = transition("chuyenvien.sotttt", "submit_for_signature")
+        self.assertEqual(not_offered.status_code, 400)
+        self.assertNotIn("${", not_offered.json()["error"]["message"])
+        self.assertIn("không thể thực hiện thao tác này", not_offered.json()["error"]["message"])
         refused = transition("truongphong.sotttt", "return_for_revision")
         self.assertEqual(refused.status_code, 400)
         self.assertIn("lý do", refused.json()["error"]["message"])  # in Vietnamese
@@ -138,6 +141,8 @@ class TestScenario(RestCase):
             [h["action"] for h in history],
             ["delivered", "register", "submit", "assign", "reassign", "start", "progress", "complete"],
         )
+        self.assertEqual(note.json(), history[6])  # the entry as the history shows it
+        self.assertEqual(history[6]["percent"], 60)
         assign = history[3]
         self.assertEqual(assign["actor"], "lanhdao.snv")
         self.assertEqual(assign["actor_fullname"], "Cao Văn Sơn")
@@ -245,6 +250,13 @@ class TestRegistrationLock(RestCase):
         history = self.ok(self.clerk.get(f"{self.url}/@processing-history"))["items"]
         self.assertEqual(history[-1]["action"], "correction")
         self.assertEqual(history[-1]["comment"], "Nhập nhầm số ký hiệu")
+        self.assertEqual(entry, history[-1])
+        # Correcting to what is already recorded logs nothing.
+        same = self.clerk.post(
+            correct, json={"reason": "Lần nữa", "changes": {"number_symbol": "126/BTTTT-CĐSQG"}}
+        )
+        self.assertEqual(same.status_code, 400)
+        self.assertEqual(len(self.ok(self.clerk.get(f"{self.url}/@processing-history"))["items"]), len(history))
 
     def test_only_clerks_correct(self):
         self.ok(self.clerk.post(f"{self.url}/@workflow/register", json={}))

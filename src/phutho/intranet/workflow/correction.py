@@ -115,6 +115,11 @@ def correct_registration(document, changes, reason):
             )
     _check_numbering_year(document, changes)
     old = {name: getattr(document, name, None) for name in changes}
+    if all(old[name] == value for name, value in changes.items()):
+        # A logged correction that corrects nothing only clutters the record.
+        raise TransitionDataError(
+            _("error_correction_no_change", default="These values are already recorded.")
+        )
     for name, value in changes.items():
         setattr(document, name, value)
     schema = CORRECTABLE[document.portal_type][0]

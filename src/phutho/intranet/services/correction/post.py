@@ -11,6 +11,7 @@ from phutho.intranet.services.utils import json_object
 from phutho.intranet.workflow.correction import correct_registration
 from phutho.intranet.workflow.correction import correctable_fields
 from phutho.intranet.workflow.data import TransitionDataError
+from phutho.intranet.workflow.presentation import describe_entry
 from plone.restapi.interfaces import IFieldDeserializer
 from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
@@ -67,4 +68,5 @@ class CorrectRegistrationPost(Service):
         except TransitionDataError as error:
             return self.bad_request(error.message)
         self.request.response.setStatus(201)
-        return json_compatible(dict(entry))
+        # The entry as @processing-history shows it.
+        return json_compatible(describe_entry(self.context, entry))

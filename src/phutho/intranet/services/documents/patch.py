@@ -8,6 +8,7 @@ fields and the way to correct them.
 
 from AccessControl import getSecurityManager
 from phutho.intranet import _
+from phutho.intranet.workflow.correction import correctable_fields
 from plone.autoform.interfaces import WRITE_PERMISSIONS_KEY
 from plone.dexterity.utils import iterSchemata
 from plone.restapi.deserializer import json_body
@@ -50,17 +51,21 @@ class DocumentPatch(ContentPatch):
                 getSecurityManager().getUser().getId(),
             )
             self.request.response.setStatus(403)
+            if set(locked) <= set(correctable_fields(self.context)):
+                message = _(
+                    "error_registration_locked",
+                    default="Registration data is read-only at this stage; "
+                    "clerks correct it through @correct-registration.",
+                )
+            else:  # e.g. the content of a signed document: stays as signed
+                message = _(
+                    "error_fields_locked",
+                    default="These fields can no longer be changed at this stage.",
+                )
             return {
                 "error": {
                     "type": "Forbidden",
-                    "message": translate(
-                        _(
-                            "error_registration_locked",
-                            default="Registration data is read-only at this stage; "
-                            "clerks correct it through @correct-registration.",
-                        ),
-                        context=self.request,
-                    ),
+                    "message": translate(message, context=self.request),
                     "fields": locked,
                 }
             }

@@ -5,7 +5,9 @@ unit head and the leader while the document is being handled)."""
 
 from phutho.intranet.services.utils import json_object
 from phutho.intranet.workflow.data import TransitionDataError
+from phutho.intranet.workflow.presentation import describe_entry
 from phutho.intranet.workflow.progress import add_progress_note
+from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
 from zope.interface import alsoProvides
 
@@ -22,4 +24,5 @@ class ProgressPost(Service):
             self.request.response.setStatus(400)
             return {"error": {"type": "BadRequest", "message": str(error)}}
         self.request.response.setStatus(201)
-        return {"action": entry["action"], "comment": entry["comment"], "percent": entry.get("percent")}
+        # The entry as @processing-history shows it.
+        return json_compatible(describe_entry(self.context, entry))

@@ -11,11 +11,17 @@ from phutho.intranet import _
 from phutho.intranet.services.utils import json_object
 from phutho.intranet.workflow.api import data_from_body
 from phutho.intranet.workflow.api import do_transition
+from phutho.intranet.workflow.data import TransitionDataError
 from plone.restapi.deserializer import json_body
 from plone.restapi.services.workflow.transition import WorkflowTransition
+from Products.CMFCore.WorkflowCore import WorkflowException
 from zope.i18n import translate
 
+import logging
 import transaction
+
+
+logger = logging.getLogger("phutho.intranet.services")
 
 
 class DocumentTransition(WorkflowTransition):
@@ -36,7 +42,21 @@ class DocumentTransition(WorkflowTransition):
         for obj in objs:
             try:
                 do_transition(obj, self.transition, comment=comment, data=data)
-            except Exception:
+            except TransitionDataError:
                 # plone.restapi answers 400 and would commit: commit nothing.
+                transaction.doom()
+                raise
+            except WorkflowException:
+                # Unknown, or not offered to this user in this state. CMF's
+                # message has an unfilled ${action_id}: say it as the page does.
+                transaction.doom()
+                logger.info("Refused %s on %s", self.transition, obj.absolute_url(1))
+                raise TransitionDataError(
+                    _(
+                        "error_transition_not_available",
+                        default="This action is not available to you on this document now.",
+                    )
+                )
+            except Exception:
                 transaction.doom()
                 raise
