@@ -54,6 +54,9 @@ class TestDemoProfile(unittest.TestCase):
         self.assertEqual(unit.get_local_roles_for_userid(heads), ("UnitHead",))
         self.assertEqual(agency.get_local_roles_for_userid(heads), ("Official",))
         self.assertIsNotNone(api.group.get(groupname="so-tttt-vp-specialists"))
+        members = api.portal.get_tool("portal_groups").getGroupMembers("so-tttt-officials")
+        for group_id in ("so-tttt-clerks", "so-tttt-leaders", "so-tttt-secret-clerks", heads, "so-tttt-vp-specialists"):
+            self.assertIn(group_id, members)
 
     def test_group_titles_follow_renames(self):
         from zope.lifecycleevent import modified

@@ -171,3 +171,16 @@ class TestUpgrades(unittest.TestCase):
         self.assertEqual(
             len(catalog.unrestrictedSearchResults(UID=document.UID(), document_date=document.document_date)), 1
         )
+
+    def test_1001_documents_name_the_officials_group(self):
+        from phutho.intranet.groups import agency_group_id
+
+        so_tttt = agency(self.portal, "so-tttt")
+        document = create_incoming(so_tttt)
+        officials = agency_group_id(so_tttt, "officials")
+        # As 1000 left them: every group of the agency named on the document.
+        document.manage_delLocalRoles([officials])
+        document.manage_setLocalRoles("so-tttt-cntt-specialists", ["Official"])
+        self.upgrade_from("1000")
+        self.assertEqual(document.get_local_roles_for_userid(officials), ("Official",))
+        self.assertEqual(document.get_local_roles_for_userid("so-tttt-cntt-specialists"), ())

@@ -6,6 +6,8 @@ from DateTime import DateTime
 from datetime import timedelta
 from phutho.intranet.dates import today
 from phutho.intranet.numbering.api import last_number
+from phutho.intranet.groups import agency_group_id
+from phutho.intranet.groups import unit_group_id
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import create_incoming
 from phutho.intranet.testing import create_outgoing
@@ -370,6 +372,24 @@ class TestOutgoing(WorkflowCase):
         with self.assertRaises(TransitionDataError):
             do_transition(doc, "issue")
         self.assertIsNone(doc.number)
+
+    def test_unit_added_later_sees_issued_documents(self):
+        doc = self.draft()
+        self.issue(doc)
+        with api.env.adopt_roles(["Manager"]):
+            unit = api.content.create(container=self.agency, type="Unit", id="ktkh", title="Phòng Kế hoạch", short_name="KH")
+            api.user.create(email="moi@sotttt.example", username="moi.sotttt", password="Moi@2026-Moi")
+            api.group.add_user(groupname=unit_group_id(unit, "specialists"), username="moi.sotttt")
+        newcomer = api.user.get(userid="moi.sotttt")
+        self.assertTrue(api.user.has_permission("View", user=newcomer, obj=doc))
+        login(self.portal, "moi.sotttt")
+        self.assertIn(doc.UID(), [b.UID for b in self.catalog(portal_type="OutgoingDocument")])
+        # Its groups leave with it.
+        with api.env.adopt_roles(["Manager"]):
+            api.content.delete(unit)
+        officials = api.portal.get_tool("portal_groups").getGroupMembers(agency_group_id(self.agency, "officials"))
+        self.assertIn(agency_group_id(self.agency, "clerks"), officials)
+        self.assertNotIn(unit_group_id(unit, "specialists"), officials)
 
     def test_symbol_that_cannot_be_made_is_refused_before_issue(self):
         doc = self.draft()  # a công văn: its symbol needs the unit's short name

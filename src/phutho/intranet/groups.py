@@ -8,6 +8,10 @@ which group (Users and Groups, or ``@groups`` in the REST API).
 
 Every agency and unit group also holds Official (Cán bộ) on the agency:
 the base role of "works here", which lets its members draft documents.
+Those groups are also members of ``<agency>-officials``, the one group
+documents name for "everyone who works here": documents block role
+inheritance, and a unit added later joins that group instead of needing
+its groups written onto every existing document.
 """
 
 from Acquisition import aq_base
@@ -37,6 +41,14 @@ UNIT_FUNCTIONS = {
     "specialists": (_("group_specialists", default="Specialists (Chuyên viên)"), ("Specialist",)),
 }
 
+# The agency-wide group of all its other groups (see the module docstring).
+OFFICIALS = "officials"
+OFFICIALS_TITLE = _("group_officials", default="Officials (Cán bộ)")
+
+# Documents carry their own roles; what inherits the agency's are these.
+INHERITING_TYPES = ("Agency", "Unit", "DocumentRegister", "PeriodFolder", "CaseFile")
+
+
 def group_prefix(obj):
     """Stable prefix of an agency's or unit's group ids.
 
@@ -57,7 +69,7 @@ def group_prefix(obj):
 
 def agency_group_id(agency, function):
     """Id of an agency group, e.g. ``so-tttt-clerks``."""
-    if function not in AGENCY_FUNCTIONS:
+    if function not in AGENCY_FUNCTIONS and function != OFFICIALS:
         raise ValueError(f"Unknown agency function {function!r}")
     return f"{group_prefix(agency)}-{function}"
 
@@ -91,23 +103,44 @@ def _grant(obj, group_id, roles):
     return False
 
 
+def _join(group_id, container_group_id):
+    """Make group ``group_id`` a member of ``container_group_id`` (once)."""
+    if group_id not in group_member_ids(container_group_id):
+        api.portal.get_tool("portal_groups").addPrincipalToGroup(group_id, container_group_id)
+
+
 def ensure_agency_groups(agency):
     """Create the agency's groups (if missing) and grant their local roles."""
     from phutho.intranet.content.unit import IUnit
 
     if not getattr(aq_base(agency), "group_prefix", None):
         agency.group_prefix = group_prefix(agency)
+    officials = agency_group_id(agency, OFFICIALS)
+    _ensure_group(officials, f"{translate(OFFICIALS_TITLE, target_language='vi')} - {agency.Title()}")
     changed = False
     for function, (title, roles) in AGENCY_FUNCTIONS.items():
         group_id = agency_group_id(agency, function)
         label = f"{translate(title, target_language='vi')} - {agency.Title()}"
         _ensure_group(group_id, label)
+        _join(group_id, officials)
         changed |= _grant(agency, group_id, roles)
     for unit in agency.objectValues():
         if IUnit.providedBy(unit):
             changed |= ensure_unit_groups(unit, reindex=False)
     if changed:
-        agency.reindexObjectSecurity()
+        reindex_agency_security(agency)
+
+
+def reindex_agency_security(agency):
+    """Reindex who may view what inherits the agency's roles.
+
+    Not ``reindexObjectSecurity``: that walks every document below, and
+    documents carry their own roles (they block inheritance).
+    """
+    catalog = api.portal.get_tool("portal_catalog")
+    path = "/".join(agency.getPhysicalPath())
+    for brain in catalog.unrestrictedSearchResults(path=path, portal_type=INHERITING_TYPES):
+        brain._unrestrictedGetObject().reindexObject(idxs=["allowedRolesAndUsers"])
 
 
 def ensure_unit_groups(unit, reindex=True):
@@ -125,9 +158,26 @@ def ensure_unit_groups(unit, reindex=True):
         _ensure_group(group_id, label)
         changed |= _grant(unit, group_id, roles)
         changed |= _grant(agency, group_id, ("Official",))
+        if api.group.get(groupname=agency_group_id(agency, OFFICIALS)) is not None:
+            _join(group_id, agency_group_id(agency, OFFICIALS))
     if changed and reindex:
-        agency.reindexObjectSecurity()
+        reindex_agency_security(agency)
     return changed
+
+
+def on_unit_removed(unit, event):
+    """A removed unit's people no longer work in the agency as its staff."""
+    from phutho.intranet.content.utils import find_agency
+
+    agency = find_agency(event.oldParent) if event.oldParent is not None else None
+    if agency is None:
+        return
+    officials = agency_group_id(agency, OFFICIALS)
+    portal_groups = api.portal.get_tool("portal_groups")
+    for function in UNIT_FUNCTIONS:
+        group_id = unit_group_id(unit, function)
+        if group_id in group_member_ids(officials):
+            portal_groups.removePrincipalFromGroup(group_id, officials)
 
 
 def agency_group_ids(agency):

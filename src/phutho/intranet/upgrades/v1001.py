@@ -9,6 +9,8 @@
   to arrive anew every minute. They get the time they were created.
 * Plain dates (document date, deadlines) are indexed and kept as metadata
   as dates, no longer as local-midnight DateTimes.
+* Documents name one ``<agency>-officials`` group (whose members are the
+  agency's other groups) instead of a snapshot of the agency's groups.
 """
 
 from Acquisition import aq_base
@@ -67,3 +69,18 @@ def reindex_plain_dates(context):
     for brain in brains:
         brain._unrestrictedGetObject().reindexObject(idxs=list(DATE_INDEXES))
     logger.info("Re-indexed the dates of %d documents", len(brains))
+
+
+def officials_groups(context):
+    """Create each agency's officials group, then recompute document roles."""
+    from phutho.intranet.groups import ensure_agency_groups
+    from phutho.intranet.workflow.localroles import update_local_roles
+
+    catalog = api.portal.get_tool("portal_catalog")
+    for brain in catalog.unrestrictedSearchResults(portal_type="Agency"):
+        ensure_agency_groups(brain._unrestrictedGetObject())
+    changed = 0
+    brains = catalog.unrestrictedSearchResults(portal_type=["IncomingDocument", "OutgoingDocument"])
+    for brain in brains:
+        changed += update_local_roles(brain._unrestrictedGetObject())
+    logger.info("Officials groups: roles of %d of %d documents updated", changed, len(brains))

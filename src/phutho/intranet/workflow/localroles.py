@@ -11,7 +11,7 @@ from phutho.intranet.content.incoming import IIncomingDocument
 from phutho.intranet.content.outgoing import IOutgoingDocument
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.groups import agency_group_id
-from phutho.intranet.groups import agency_group_ids
+from phutho.intranet.groups import OFFICIALS
 from phutho.intranet.groups import unit_group_id
 from plone.app.uuid.utils import uuidToObject
 
@@ -79,8 +79,8 @@ def compute_local_roles(document):
     if not secret:
         # Officials of the agency see what the workflow shows them (issued
         # outgoing documents); secret documents only their named people.
-        for group_id in agency_group_ids(agency):
-            grant(group_id, "Official")
+        # One stable group: units added later are in it too.
+        grant(agency_group_id(agency, OFFICIALS), "Official")
     if IOutgoingDocument.providedBy(document):
         unit = _unit(document.drafting_unit)
         if unit is not None:
