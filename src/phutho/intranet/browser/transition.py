@@ -50,8 +50,8 @@ logger = logging.getLogger("phutho.intranet.browser")
 
 # The fields a transition needs besides its comment, by form kind. A head
 # of unit re-assigning inside the unit gets the "handover" form instead of
-# a leader's "assignment" (transitions.validate_reassign decides which
-# rule applies; the form only shows the matching fields).
+# a leader's "assignment" (transitions.reassign_mode says which; the
+# validator applies the same rule, the form only shows its fields).
 FORM_KINDS = {
     ("IncomingDocument", "register"): "register",
     ("OutgoingDocument", "issue"): "register",
@@ -191,8 +191,7 @@ class TransitionForm(ActionForm):
         self.comment_required = transitions.VALIDATORS.get(key) is transitions.validate_comment
         self.kind = FORM_KINDS.get(key)
         if self.kind == "assignment" and self.transition == "reassign":
-            if "Leader" not in api.user.get_roles(obj=context):
-                self.kind = "handover"
+            self.kind = transitions.reassign_mode(context)
         self.options = {}
         if self.offered and self.kind:
             self.options = getattr(self, f"{self.kind}_options")()

@@ -58,6 +58,8 @@ class IDocumentRegister(model.Schema):
 @implementer(IDocumentRegister)
 class DocumentRegister(Item):
     """A register. Its counters (one per year) are separate persistent
-    objects so that editing the register never conflicts with numbering."""
+    objects: once a year's counter exists, taking numbers writes only it,
+    so editing the register does not conflict with numbering (the first
+    number of a year adds the counter to the register's own mapping)."""
 
     _counters = None

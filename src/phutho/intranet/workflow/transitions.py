@@ -54,9 +54,19 @@ def _current_user_id():
     return user.getId() if user is not None else None
 
 
-def _has_local_role(document, role):
+def _has_role(document, role):
+    """True when the current user has ``role`` on the document (local or
+    global: a site-wide grant would count, though none is made)."""
     user = api.user.get_current()
     return role in user.getRolesInContext(document)
+
+
+def reassign_mode(document):
+    """How the current user re-assigns: a leader re-assigns as a whole
+    ("assignment"), a head of the lead unit hands the work to one of its
+    people ("handover"). Pages show the matching form; the validator
+    applies the matching rule."""
+    return "assignment" if _has_role(document, "Leader") else "handover"
 
 
 def suitable_registers(document, direction):
@@ -238,11 +248,11 @@ def validate_assign(document, data, comment):
 def validate_reassign(document, data, comment):
     """A leader re-assigns as a whole; a head of the lead unit hands the work
     to a person of that unit."""
-    if _has_local_role(document, "Leader"):
+    if reassign_mode(document) == "assignment":
         return _parse_assignment(document, data)
     unit = assignment.lead_unit(document)
     handler = text(data.get("handler"), "handler")
-    if unit is None or not _has_local_role(document, "UnitHead"):
+    if unit is None or not _has_role(document, "UnitHead"):
         raise TransitionDataError(
             _("error_reassign_not_allowed", default="Only the lead unit's head may re-assign.")
         )
@@ -373,10 +383,6 @@ def validate_submit_draft(document, data, comment):
         raise TransitionDataError(
             _("error_draft_empty", default="Attach the draft or write its content first.")
         )
-    return {}
-
-
-def validate_sign(document, data, comment):
     return {}
 
 

@@ -1,9 +1,13 @@
 """``PATCH /<document>``: plone.restapi's edit, saying no out loud.
 
-plone.restapi silently skips fields the user may not write. For the
-registration data of a registered document that would look like success
-while nothing changed, so the request is refused with 403, naming the
-fields and the way to correct them.
+plone.restapi silently skips fields the user may not write. Where the
+user may still edit the document but not some of its fields (the content
+of a signed document, whose signed file a clerk still attaches; the
+registration data where a state keeps them locked) that would look like
+success while nothing changed, so the request is refused with 403, naming
+the fields and, when they can be, how to correct them. Where the workflow
+allows no edit at all (a registered incoming document) the service's own
+permission answers first: 401.
 """
 
 from AccessControl import getSecurityManager
