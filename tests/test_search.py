@@ -346,6 +346,16 @@ class TestCache(SearchTestCase):
         extract.assert_not_called()
         self.assertIn(self.path(copy), self.found(SearchableText="duong giao thong"))
 
+    def test_delivered_copies_carry_the_text(self):
+        from phutho.intranet.workflow.delivery import _copy_file
+
+        document = self.incoming()
+        with self.extract as extract:
+            copy = _copy_file(document.main_file)
+            self.assertEqual(cache.file_text(copy, document)[:12], "ỦY BAN NHÂN ")
+        extract.assert_not_called()
+        self.assertIsNot(copy, document.main_file)
+
     def test_new_data_is_extracted_again(self):
         document = self.incoming()
         with self.extract as extract:

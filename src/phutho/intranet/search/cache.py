@@ -61,6 +61,16 @@ def file_text(named_file, context):
     return text
 
 
+def carry_text(source, copy):
+    """Give ``copy`` (a new file with the same data as ``source``) the text
+    already extracted from ``source``, so that it is not parsed again."""
+    kind = file_kind(source.contentType, source.filename)
+    cached = getattr(source, ATTRIBUTE, None)
+    if kind is None or cached is None or cached.key != (kind, source.modified, source.size):
+        return
+    setattr(copy, ATTRIBUTE, ExtractedText((kind, copy.modified, copy.size), cached.text))
+
+
 def _warn(named_file, context, error):
     logger.warning(
         "No text indexed from %r in %s: %s",

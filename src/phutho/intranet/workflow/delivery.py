@@ -14,6 +14,7 @@ from phutho.intranet.content.utils import find_agency
 from phutho.intranet.content.utils import same_object
 from phutho.intranet.dates import localize
 from phutho.intranet.dates import now
+from phutho.intranet.search.cache import carry_text
 from phutho.intranet.workflow.history import record
 from plone import api
 from plone.app.uuid.utils import uuidToObject
@@ -56,13 +57,18 @@ COPIED_FIELDS = (
 
 
 def _copy_file(named_file):
+    """A new file with the same data (each copy is its agency's record),
+    keeping the text already extracted: issuing to ten agencies must not
+    parse the same PDF ten times inside the numbering transaction."""
     if named_file is None:
         return None
-    return NamedBlobFile(
+    copy = NamedBlobFile(
         data=named_file.data,
         filename=named_file.filename,
         contentType=named_file.contentType,
     )
+    carry_text(named_file, copy)
+    return copy
 
 
 def deliveries_of(outgoing):
