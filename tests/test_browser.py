@@ -701,3 +701,20 @@ class TestWebmasterBuildsTheStructure(unittest.TestCase):
         # Plone sends signed-in users without the permission to this page.
         self.assertTrue(browser.url.endswith("/insufficient-privileges"), browser.url)
         self.assertNotIn("form.widgets.organ_id", browser.contents)
+
+    def test_paste_where_it_does_not_fit_is_a_message(self):
+        portal = self.layer["portal"]
+        browser = Browser(self.layer["app"])
+        browser.handleErrors = False
+        browser.addHeader("Authorization", f"Basic quantri:{DEMO_PASSWORD}")
+        agency_url = portal.absolute_url() + "/co-quan/so-tttt"
+        browser.open(agency_url)
+        token = re.search(r'name="_authenticator" value="([^"]+)"', browser.contents) or re.search(
+            r"_authenticator=([0-9a-f]+)", browser.contents
+        )
+        browser.open(f"{agency_url}/object_copy?_authenticator={token.group(1)}")
+        # An agency inside an agency: refused with a message, nothing pasted.
+        browser.open(f"{agency_url}/object_paste?_authenticator={token.group(1)}")
+        self.assertEqual(browser.url, agency_url)
+        self.assertIn("Không dán được các mục này vào đây.", browser.contents)
+        self.assertNotIn("copy_of_so-tttt", portal["co-quan"]["so-tttt"].objectIds())
