@@ -256,7 +256,19 @@ class TestRegistrationLock(RestCase):
             correct, json={"reason": "Lần nữa", "changes": {"number_symbol": "126/BTTTT-CĐSQG"}}
         )
         self.assertEqual(same.status_code, 400)
-        self.assertEqual(len(self.ok(self.clerk.get(f"{self.url}/@processing-history"))["items"]), len(history))
+        # Mixed with a real change, the unchanged value is not logged.
+        mixed = self.ok(
+            self.clerk.post(
+                correct,
+                json={
+                    "reason": "Nhầm tên cơ quan",
+                    "changes": {"number_symbol": "126/BTTTT-CĐSQG", "sender_name": "Bộ TT&TT"},
+                },
+            ),
+            201,
+        )
+        self.assertEqual(list(mixed["changes"]), ["sender_name"])
+        self.assertEqual(len(self.ok(self.clerk.get(f"{self.url}/@processing-history"))["items"]), len(history) + 1)
 
     def test_only_clerks_correct(self):
         self.ok(self.clerk.post(f"{self.url}/@workflow/register", json={}))

@@ -218,6 +218,7 @@ class TestIncomingRules(WorkflowCase):
         self.assertEqual(parse_date("31/12/2026"), date(2026, 12, 31))
         self.assertEqual(parse_date(" 2026-12-31 "), date(2026, 12, 31))
         self.assertEqual(parse_date("2026-12-31T08:00:00+07:00"), date(2026, 12, 31))
+        self.assertEqual(parse_date("2026-12-30T20:00:00Z"), date(2026, 12, 31))  # 03:00 local
         for bad in ("31/12/2026x", "2026-12-31junk", "2026-13-01", "31-12-2026"):
             with self.assertRaises(TransitionDataError, msg=bad):
                 parse_date(bad)

@@ -114,12 +114,14 @@ def correct_registration(document, changes, reason):
                 )
             )
     _check_numbering_year(document, changes)
-    old = {name: getattr(document, name, None) for name in changes}
-    if all(old[name] == value for name, value in changes.items()):
-        # A logged correction that corrects nothing only clutters the record.
+    # Only what differs is corrected and logged; nothing at all is refused,
+    # since a logged correction that corrects nothing only clutters the record.
+    changes = {name: value for name, value in changes.items() if getattr(document, name, None) != value}
+    if not changes:
         raise TransitionDataError(
             _("error_correction_no_change", default="These values are already recorded.")
         )
+    old = {name: getattr(document, name, None) for name in changes}
     for name, value in changes.items():
         setattr(document, name, value)
     schema = CORRECTABLE[document.portal_type][0]

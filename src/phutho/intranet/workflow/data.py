@@ -3,6 +3,7 @@
 from datetime import date
 from datetime import datetime
 from phutho.intranet import _
+from phutho.intranet.dates import localize
 from Products.CMFCore.WorkflowCore import WorkflowException
 from zope.globalrequest import getRequest
 from zope.i18n import translate
@@ -47,10 +48,12 @@ def parse_date(value, field=DEADLINE):
                 return datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-        try:  # a whole ISO date-time (clients send them): its date
-            return datetime.fromisoformat(text).date()
+        try:  # a whole ISO date-time (clients send them): its local date
+            moment = datetime.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            return (localize(moment) if moment.tzinfo else moment).date()
     raise TransitionDataError(
         _(
             "error_bad_date",

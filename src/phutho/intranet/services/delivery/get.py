@@ -1,9 +1,10 @@
 """``GET /<outgoing document>/@delivery-status``.
 
-Answers ``{"@id": ..., "items": [{"agency", "agency_title", "state",
-"status_code", "status_title", "recalled", "modified"}]}``: one item per
-recipient agency in the portal, ``status_code`` as in edXML (01 received …
-06 completed, 02 returned).
+Answers ``{"@id": ..., "items": [{"agency", "agency_title", "document",
+"state", "status_code", "status_title", "recall", "recall_code",
+"modified"}]}``: one item per recipient agency in the portal,
+``status_code`` as in edXML (01 received … 06 completed, 02 returned),
+``recall_code`` 13/15/16 while a recall is asked, accepted or refused.
 """
 
 from phutho.intranet.workflow.delivery import delivery_status

@@ -12,7 +12,9 @@ permission answers first: 401.
 
 from AccessControl import getSecurityManager
 from phutho.intranet import _
+from phutho.intranet import permissions
 from phutho.intranet.workflow.correction import correctable_fields
+from plone import api
 from plone.autoform.interfaces import WRITE_PERMISSIONS_KEY
 from plone.dexterity.utils import iterSchemata
 from plone.restapi.deserializer import json_body
@@ -55,7 +57,9 @@ class DocumentPatch(ContentPatch):
                 getSecurityManager().getUser().getId(),
             )
             self.request.response.setStatus(403)
-            if set(locked) <= set(correctable_fields(self.context)):
+            if set(locked) <= set(correctable_fields(self.context)) and api.user.has_permission(
+                permissions.CorrectRegistration, obj=self.context
+            ):
                 message = _(
                     "error_registration_locked",
                     default="Registration data is read-only at this stage; "
