@@ -717,4 +717,12 @@ class TestWebmasterBuildsTheStructure(unittest.TestCase):
         browser.open(f"{agency_url}/object_paste?_authenticator={token.group(1)}")
         self.assertEqual(browser.url, agency_url)
         self.assertIn("Không dán được các mục này vào đây.", browser.contents)
+        self.assertNotIn("Disallowed subobject type", browser.contents)
         self.assertNotIn("copy_of_so-tttt", portal["co-quan"]["so-tttt"].objectIds())
+        # What fits is pasted as in Plone.
+        news = portal["tin-tuc"]
+        item = news.objectIds()[0]
+        browser.open(f"{news.absolute_url()}/{item}/object_copy?_authenticator={token.group(1)}")
+        browser.open(f"{news.absolute_url()}/object_paste?_authenticator={token.group(1)}")
+        transaction.begin()
+        self.assertIn(f"copy_of_{item}", news.objectIds())

@@ -40,6 +40,12 @@ class TestPureRules(unittest.TestCase):
         moment = localize(DateTime("2026/11/25 17:07:46 UTC"))
         self.assertEqual(moment.isoformat(), "2026-11-26T00:07:46+07:00")
         self.assertEqual(localize(DateTime("2026/11/26 00:07:46 GMT+7")), moment)
+        # Made before the process's TZ applied: local wall-clock parts
+        # labelled UTC. Only its absolute time is right.
+        mislabelled = DateTime("2026/11/26 00:07:46 GMT+7")
+        mislabelled._tz = "UTC"
+        self.assertEqual(mislabelled.ISO8601(), "2026-11-26T00:07:46+00:00")
+        self.assertEqual(localize(mislabelled), moment)
 
     def test_parse_recipient(self):
         self.assertEqual(

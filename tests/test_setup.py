@@ -9,12 +9,18 @@ from phutho.intranet.testing import create_incoming
 from phutho.intranet.testing import PHUTHO_DEMO_INTEGRATION_TESTING
 from phutho.intranet.testing import PHUTHO_INTRANET_INTEGRATION_TESTING
 from plone import api
+from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
+from plone.app.testing import TEST_USER_NAME
 from plone.base.utils import get_installer
 from persistent.list import PersistentList
 from plone.browserlayer import utils as browserlayer_utils
 from plone.folder.default import DefaultOrdering
+
+from phutho.intranet.dates import today
+from Products.CMFCore.indexing import processQueue
+from unittest import mock
 
 import unittest
 
@@ -155,16 +161,31 @@ class TestUpgrades(unittest.TestCase):
         self.assertIsNotNone(stored)
         self.assertEqual(stored, localize(document.created()).replace(second=0, microsecond=0, tzinfo=None))
 
+    def test_1001_registered_documents_keep_the_year_of_their_number(self):
+        from phutho.intranet.workflow.api import do_transition
+        document = create_incoming(agency(self.portal, "so-tttt"))
+        do_transition(document, "register")
+        registered = document._processing_history[-1]  # as if registered a year ago
+        registered["time"] = registered["time"].replace(year=registered["time"].year - 1)
+        base = aq_base(document)
+        del base.__dict__["arrival_date"]
+        base._p_changed = True
+        self.upgrade_from("1000")
+        self.assertEqual(base.__dict__["arrival_date"].year, registered["time"].year)
+
     def test_1001_plain_dates_indexed_as_dates(self):
         document = create_incoming(agency(self.portal, "so-tttt"))
         catalog = api.portal.get_tool("portal_catalog")
         # As 1000 kept them: local midnight as a DateTime.
         brain = catalog.unrestrictedSearchResults(UID=document.UID())[0]
         rid = brain.getRID()
-        record = list(catalog._catalog.data[rid])
-        record[catalog._catalog.names.index("document_date")] = to_datetime(document.document_date)
-        catalog._catalog.data[rid] = tuple(record)
+        with mock.patch("phutho.intranet.content.indexers.index_date", to_datetime):
+            document.reindexObject(idxs=["document_date"])  # index and metadata as 1000 made them
+            processQueue()
         self.assertNotEqual(catalog.unrestrictedSearchResults(UID=document.UID())[0].document_date, document.document_date)
+        self.assertEqual(
+            len(catalog.unrestrictedSearchResults(UID=document.UID(), document_date=document.document_date)), 0
+        )
         self.upgrade_from("1000")
         brain = catalog.unrestrictedSearchResults(UID=document.UID())[0]
         self.assertEqual(brain.document_date, document.document_date)
@@ -181,6 +202,33 @@ class TestUpgrades(unittest.TestCase):
         # As 1000 left them: every group of the agency named on the document.
         document.manage_delLocalRoles([officials])
         document.manage_setLocalRoles("so-tttt-cntt-specialists", ["Official"])
+        api.group.delete(groupname=officials)  # 1000 had no such group
         self.upgrade_from("1000")
         self.assertEqual(document.get_local_roles_for_userid(officials), ("Official",))
         self.assertEqual(document.get_local_roles_for_userid("so-tttt-cntt-specialists"), ())
+        members = api.portal.get_tool("portal_groups").getGroupMembers(officials)
+        self.assertIn("so-tttt-clerks", members)
+        self.assertIn("so-tttt-cntt-specialists", members)
+
+    def test_1001_reopened_documents_get_their_people_back(self):
+        from phutho.intranet.workflow.api import do_transition
+        from phutho.intranet.workflow.assignment import assignments_of
+
+        login(self.portal, "vanthu.sotttt")
+        document = create_incoming(agency(self.portal, "so-tttt"))
+        do_transition(document, "register")
+        do_transition(document, "submit")
+        login(self.portal, "lanhdao.sotttt")
+        lead = {"kind": "user", "id": "chuyenvien.sotttt", "deadline": today().isoformat()}
+        do_transition(document, "assign", data={"lead": lead})
+        login(self.portal, "chuyenvien.sotttt")
+        do_transition(document, "complete")
+        login(self.portal, "lanhdao.sotttt")
+        do_transition(document, "reopen", comment="Bổ sung")
+        for entry in document._assignments:  # as a reopen before 1001 left it
+            entry["closed"] = True
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        login(self.portal, TEST_USER_NAME)
+        self.upgrade_from("1000")
+        self.assertEqual([e["id"] for e in assignments_of(document, open_only=True)], ["chuyenvien.sotttt"])
+        self.assertIn("Specialist", document.get_local_roles_for_userid("chuyenvien.sotttt"))

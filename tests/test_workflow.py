@@ -198,6 +198,24 @@ class TestIncomingRules(WorkflowCase):
         pending = self.catalog(assignees=["chuyenvien.sotttt"], review_state=["assigned", "in_progress"])
         self.assertNotIn(doc.UID(), [b.UID for b in pending])
 
+    def test_reopen_of_a_document_completed_before_marks(self):
+        from phutho.intranet.workflow.assignment import make_entry
+        from phutho.intranet.workflow.assignment import reopen_completed
+        from persistent.list import PersistentList
+
+        doc = self.registered()
+        unit = self.agency["cntt"].UID()
+        records = [
+            make_entry("lead", "unit", unit, today()),
+            make_entry("handler", "user", "chuyenvien.sotttt", today()),
+            make_entry("lead", "user", "chuyenvien2.sotttt", today()),
+        ]
+        for record in records:
+            record["closed"] = True  # as completion closed them, unmarked
+        doc._assignments = PersistentList(records)
+        reopened = reopen_completed(doc)
+        self.assertEqual([(e["role"], e["id"]) for e in reopened], [("lead", "chuyenvien2.sotttt")])
+
     def test_no_past_deadline_by_any_route(self):
         past = (today() - timedelta(days=1)).isoformat()
         doc = self.registered()
@@ -391,6 +409,41 @@ class TestOutgoing(WorkflowCase):
         officials = api.portal.get_tool("portal_groups").getGroupMembers(agency_group_id(self.agency, "officials"))
         self.assertIn(agency_group_id(self.agency, "clerks"), officials)
         self.assertNotIn(unit_group_id(unit, "specialists"), officials)
+        self.assertIsNone(api.group.get(groupname=unit_group_id(unit, "specialists")))
+        self.assertEqual(self.agency.get_local_roles_for_userid(unit_group_id(unit, "specialists")), ())
+        self.layer["request"].__annotations__.clear()  # borg.localrole caches per request
+        self.assertFalse(api.user.has_permission("View", user=api.user.get(userid="moi.sotttt"), obj=doc))
+
+    def test_unit_moved_to_another_agency_changes_sides(self):
+        doc = self.draft()
+        self.issue(doc)
+        other = agency(self.portal, "so-noi-vu")
+        heads = unit_group_id(self.agency["cntt"], "heads")
+        with api.env.adopt_roles(["Manager"]):
+            api.content.move(source=self.agency["cntt"], target=other)
+        groups = api.portal.get_tool("portal_groups")
+        self.assertNotIn(heads, groups.getGroupMembers(agency_group_id(self.agency, "officials")))
+        self.assertIn(heads, groups.getGroupMembers(agency_group_id(other, "officials")))
+        self.assertEqual(self.agency.get_local_roles_for_userid(heads), ())
+        self.assertEqual(other.get_local_roles_for_userid(heads), ("Official",))
+
+    def test_deleted_agency_takes_its_groups(self):
+        doomed = agency(self.portal, "so-xay-dung")
+        ids = [agency_group_id(doomed, "officials"), agency_group_id(doomed, "clerks"), "so-xay-dung-vp-specialists"]
+        self.assertTrue(all(api.group.get(groupname=g) is not None for g in ids))
+        with api.env.adopt_roles(["Manager"]):
+            api.content.delete(doomed, check_linkintegrity=False)
+        self.assertEqual([g for g in ids if api.group.get(groupname=g) is not None], [])
+
+    def test_sharing_changes_are_not_undone(self):
+        from plone.app.workflow.events import LocalrolesModifiedEvent
+        from zope.event import notify
+
+        specialists = "so-tttt-vp-specialists"
+        with api.env.adopt_roles(["Manager"]):
+            self.agency.manage_delLocalRoles([specialists])
+            notify(LocalrolesModifiedEvent(self.agency, self.layer["request"]))
+        self.assertEqual(self.agency.get_local_roles_for_userid(specialists), ())
 
     def test_symbol_that_cannot_be_made_is_refused_before_issue(self):
         doc = self.draft()  # a công văn: its symbol needs the unit's short name

@@ -17,6 +17,7 @@ its groups written onto every existing document.
 from Acquisition import aq_base
 from phutho.intranet import _
 from plone import api
+from plone.app.workflow.interfaces import ILocalrolesModifiedEvent
 from zope.container.interfaces import IContainerModifiedEvent
 from zope.i18n import translate
 
@@ -109,8 +110,10 @@ def _join(group_id, container_group_id):
         api.portal.get_tool("portal_groups").addPrincipalToGroup(group_id, container_group_id)
 
 
-def ensure_agency_groups(agency):
-    """Create the agency's groups (if missing) and grant their local roles."""
+def ensure_agency_groups(agency, grant=True):
+    """Create the agency's groups (if missing, else keep their titles in
+    step with its name) and, with ``grant``, their memberships and local
+    roles."""
     from phutho.intranet.content.unit import IUnit
 
     if not getattr(aq_base(agency), "group_prefix", None):
@@ -122,11 +125,12 @@ def ensure_agency_groups(agency):
         group_id = agency_group_id(agency, function)
         label = f"{translate(title, target_language='vi')} - {agency.Title()}"
         _ensure_group(group_id, label)
-        _join(group_id, officials)
-        changed |= _grant(agency, group_id, roles)
+        if grant:
+            _join(group_id, officials)
+            changed |= _grant(agency, group_id, roles)
     for unit in agency.objectValues():
         if IUnit.providedBy(unit):
-            changed |= ensure_unit_groups(unit, reindex=False)
+            changed |= ensure_unit_groups(unit, reindex=False, grant=grant)
     if changed:
         reindex_agency_security(agency)
 
@@ -143,7 +147,7 @@ def reindex_agency_security(agency):
         brain._unrestrictedGetObject().reindexObject(idxs=["allowedRolesAndUsers"])
 
 
-def ensure_unit_groups(unit, reindex=True):
+def ensure_unit_groups(unit, reindex=True, grant=True):
     """Create the unit's groups (if missing) and grant their local roles:
     their function's role on the unit, Official on the agency."""
     from phutho.intranet.content.utils import find_agency
@@ -156,6 +160,8 @@ def ensure_unit_groups(unit, reindex=True):
         group_id = unit_group_id(unit, function)
         label = f"{translate(title, target_language='vi')} - {unit.Title()} - {agency.Title()}"
         _ensure_group(group_id, label)
+        if not grant:
+            continue
         changed |= _grant(unit, group_id, roles)
         changed |= _grant(agency, group_id, ("Official",))
         if api.group.get(groupname=agency_group_id(agency, OFFICIALS)) is not None:
@@ -165,19 +171,62 @@ def ensure_unit_groups(unit, reindex=True):
     return changed
 
 
-def on_unit_removed(unit, event):
-    """A removed unit's people no longer work in the agency as its staff."""
+def _delete_groups(group_ids):
+    for group_id in group_ids:
+        if api.group.get(groupname=group_id) is not None:
+            api.group.delete(groupname=group_id)
+            logger.info("Deleted group %s", group_id)
+
+
+def _leave_agency(unit, agency):
+    """Take the unit's groups out of ``agency``: out of its officials group,
+    and without the Official role they held on it."""
+    officials = agency_group_id(agency, OFFICIALS)
+    members = group_member_ids(officials)
+    portal_groups = api.portal.get_tool("portal_groups")
+    group_ids = [unit_group_id(unit, function) for function in UNIT_FUNCTIONS]
+    for group_id in group_ids:
+        if group_id in members:
+            portal_groups.removePrincipalFromGroup(group_id, officials)
+    held = [group_id for group_id in group_ids if agency.get_local_roles_for_userid(group_id)]
+    if held:
+        agency.manage_delLocalRoles(held)
+        reindex_agency_security(agency)
+
+
+def _agency_of(container):
     from phutho.intranet.content.utils import find_agency
 
-    agency = find_agency(event.oldParent) if event.oldParent is not None else None
+    return find_agency(container) if container is not None else None
+
+
+def on_unit_removed(unit, event):
+    """A deleted unit's groups leave the agency and are deleted: its people
+    no longer work there as its staff."""
+    agency = _agency_of(event.oldParent)
     if agency is None:
+        return  # the whole agency is being deleted: see on_agency_removed
+    _leave_agency(unit, agency)
+    _delete_groups(unit_group_id(unit, function) for function in UNIT_FUNCTIONS)
+
+
+def on_unit_moved(unit, event):
+    """A unit moved to another agency takes its groups (same ids) along."""
+    from phutho.intranet.content.utils import same_object
+
+    if event.oldParent is None or event.newParent is None:
+        return  # added or removed, not moved
+    old, new = _agency_of(event.oldParent), _agency_of(event.newParent)
+    if old is None or new is None or same_object(old, new):
         return
-    officials = agency_group_id(agency, OFFICIALS)
-    portal_groups = api.portal.get_tool("portal_groups")
-    for function in UNIT_FUNCTIONS:
-        group_id = unit_group_id(unit, function)
-        if group_id in group_member_ids(officials):
-            portal_groups.removePrincipalFromGroup(group_id, officials)
+    _leave_agency(unit, old)
+    ensure_unit_groups(unit)
+
+
+def on_agency_removed(agency, event):
+    """A deleted agency's groups are deleted, so that an agency created
+    later with the same id does not inherit its people."""
+    _delete_groups([*agency_group_ids(agency), agency_group_id(agency, OFFICIALS)])
 
 
 def agency_group_ids(agency):
@@ -219,17 +268,18 @@ def on_unit_added(unit, event):
 def on_renamed(obj, event):
     """Keep group titles in step with the agency's or unit's name.
 
-    Edits only; a child added to or removed from the agency (a container
-    modification) changes no name.
+    Titles only: roles and memberships are the webmaster's once set (a
+    change in the Sharing tab is a modification too). A child added to or
+    removed from the agency changes no name either.
     """
     from phutho.intranet.content.unit import IUnit
 
-    if IContainerModifiedEvent.providedBy(event):
+    if IContainerModifiedEvent.providedBy(event) or ILocalrolesModifiedEvent.providedBy(event):
         return
     if IUnit.providedBy(obj):
-        ensure_unit_groups(obj)
+        ensure_unit_groups(obj, grant=False)
     else:
-        ensure_agency_groups(obj)
+        ensure_agency_groups(obj, grant=False)
 
 
 def protect_secret_register(register):

@@ -99,10 +99,14 @@ def reopen_completed(document):
     entries = list(getattr(document, ASSIGNMENTS_ATTR, None) or ())
     reopened = [e for e in entries if e.get(CLOSED_BY_COMPLETION)]
     if not reopened:
+        # The latest lead, and a handler only if one was named after it (a
+        # new lead's assignment ends the earlier handover).
         latest = {}
         for entry in entries:
-            if entry["role"] in ("lead", "handler"):
-                latest[entry["role"]] = entry
+            if entry["role"] == "lead":
+                latest = {"lead": entry}
+            elif entry["role"] == "handler":
+                latest["handler"] = entry
         reopened = list(latest.values())
     for entry in reopened:
         entry["closed"] = False
