@@ -11,7 +11,6 @@ from AccessControl.SpecialUsers import system
 from zope.component.hooks import setSite
 
 import os
-import sys
 import transaction
 
 PROFILE = "phutho.intranet:default"
@@ -35,4 +34,3 @@ def main(app):
 
 main(app)  # noqa: F821 -- zconsole binds ``app``
 app._p_jar.db().close()  # noqa: F821 -- keep FileStorage's index
-sys.exit(0)

@@ -10,14 +10,13 @@ from phutho.intranet.dates import today
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import create_incoming
 from phutho.intranet.testing import create_outgoing
-from phutho.intranet.testing import DEMO_PASSWORD
 from phutho.intranet.testing import PHUTHO_DEMO_FUNCTIONAL_TESTING
+from phutho.intranet.testing import signed_in_browser
 from phutho.intranet.workflow.api import do_transition
 from phutho.intranet.workflow.history import history_of
 from plone import api
 from plone.app.testing import login
 from plone.protect.authenticator import createToken
-from plone.testing.zope import Browser
 from urllib.parse import urlencode
 from zExceptions import Forbidden
 from zExceptions import Unauthorized
@@ -75,11 +74,7 @@ class BrowserCase(unittest.TestCase):
         """A browser signed in as ``user_id`` (anonymous without one).
 
         Call after the fixtures are committed."""
-        browser = Browser(self.app)
-        browser.handleErrors = False
-        if user_id:
-            browser.addHeader("Authorization", f"Basic {user_id}:{DEMO_PASSWORD}")
-        return browser
+        return signed_in_browser(self.app, user_id)
 
     def page(self, browser):
         return html.fromstring(browser.contents)
@@ -620,9 +615,7 @@ class TestAnnexUpload(unittest.TestCase):
         login(portal, "vanthu.sotttt")
         doc = create_incoming(agency(portal, "so-tttt"), number_symbol="901/BTTTT-CĐSQG")
         transaction.commit()
-        browser = Browser(self.layer["app"])
-        browser.handleErrors = False
-        browser.addHeader("Authorization", f"Basic vanthu.sotttt:{DEMO_PASSWORD}")
+        browser = signed_in_browser(self.layer["app"], "vanthu.sotttt")
         browser.open(doc.absolute_url())
         browser.getLink(url="++add++Annex").click()
         browser.getControl(name="form.widgets.title").value = "Phụ lục danh sách"
@@ -654,8 +647,7 @@ class TestSenderNotices(unittest.TestCase):
         doc.recall = "requested"
         doc.replaced_by = "07/STTTT-CNTT"
         transaction.commit()
-        browser = Browser(self.layer["app"])
-        browser.addHeader("Authorization", f"Basic vanthu.sotttt:{DEMO_PASSWORD}")
+        browser = signed_in_browser(self.layer["app"], "vanthu.sotttt", handle_errors=True)
         browser.open(doc.absolute_url())
         alerts = html.fromstring(browser.contents).cssselect(".alert-warning")
         self.assertEqual(len(alerts), 2)
@@ -671,9 +663,7 @@ class TestWebmasterBuildsTheStructure(unittest.TestCase):
 
     def test_add_agency_and_unit(self):
         portal = self.layer["portal"]
-        browser = Browser(self.layer["app"])
-        browser.handleErrors = False
-        browser.addHeader("Authorization", f"Basic quantri:{DEMO_PASSWORD}")
+        browser = signed_in_browser(self.layer["app"], "quantri")
         browser.open(portal.absolute_url() + "/co-quan/++add++Agency")
         browser.getControl(name="form.widgets.title").value = "Sở Y tế"
         browser.getControl(name="form.widgets.short_name").value = "SYT"
@@ -695,8 +685,7 @@ class TestWebmasterBuildsTheStructure(unittest.TestCase):
 
     def test_officials_cannot_add_agencies(self):
         portal = self.layer["portal"]
-        browser = Browser(self.layer["app"])
-        browser.addHeader("Authorization", f"Basic lanhdao.sotttt:{DEMO_PASSWORD}")
+        browser = signed_in_browser(self.layer["app"], "lanhdao.sotttt", handle_errors=True)
         browser.open(portal.absolute_url() + "/co-quan/++add++Agency")
         # Plone sends signed-in users without the permission to this page.
         self.assertTrue(browser.url.endswith("/insufficient-privileges"), browser.url)
@@ -704,9 +693,7 @@ class TestWebmasterBuildsTheStructure(unittest.TestCase):
 
     def test_paste_where_it_does_not_fit_is_a_message(self):
         portal = self.layer["portal"]
-        browser = Browser(self.layer["app"])
-        browser.handleErrors = False
-        browser.addHeader("Authorization", f"Basic quantri:{DEMO_PASSWORD}")
+        browser = signed_in_browser(self.layer["app"], "quantri")
         agency_url = portal.absolute_url() + "/co-quan/so-tttt"
         browser.open(agency_url)
         token = re.search(r'name="_authenticator" value="([^"]+)"', browser.contents) or re.search(

@@ -14,9 +14,7 @@ from phutho.intranet.testing import DEMO_PASSWORD
 from phutho.intranet.testing import PHUTHO_DEMO_INTEGRATION_TESTING
 from phutho.intranet.testing import PHUTHO_DEMO_SERVER_TESTING
 from phutho.intranet.testing import RestSession
-from phutho.intranet.workflow.api import do_transition
 from plone import api
-from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from zope.i18n import translate

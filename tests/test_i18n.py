@@ -12,13 +12,12 @@ from pathlib import Path
 from phutho.intranet import _
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import create_incoming
-from phutho.intranet.testing import DEMO_PASSWORD
+from phutho.intranet.testing import signed_in_browser
 from phutho.intranet.testing import PHUTHO_DEMO_FUNCTIONAL_TESTING
 from phutho.intranet.testing import PHUTHO_DEMO_INTEGRATION_TESTING
 from phutho.intranet.workflow.api import do_transition
 from plone import api
 from plone.app.testing import login
-from plone.testing.zope import Browser
 from pythongettext.msgfmt import Msgfmt
 from zope.i18n import translate
 
@@ -486,11 +485,7 @@ class TestPagesInVietnamese(unittest.TestCase):
         return document
 
     def browser(self, user_id=None):
-        browser = Browser(self.app)
-        browser.handleErrors = False
-        if user_id:
-            browser.addHeader("Authorization", f"Basic {user_id}:{DEMO_PASSWORD}")
-        return browser
+        return signed_in_browser(self.app, user_id)
 
     def page(self, browser):
         return html.fromstring(browser.contents)

@@ -6,6 +6,8 @@ from datetime import datetime
 from datetime import timedelta
 from phutho.intranet.dates import today
 from phutho.intranet.testing import agency
+from phutho.intranet.testing import OUTGOING_TO_SIGNED
+from phutho.intranet.testing import run_transitions
 from phutho.intranet.testing import create_incoming
 from phutho.intranet.testing import create_outgoing
 from phutho.intranet.testing import DEMO_PASSWORD
@@ -201,9 +203,7 @@ class TestThroughHttp(unittest.TestCase):
     def test_signed_content_is_locked(self):
         login(self.portal, "chuyenvien.sotttt")
         doc = create_outgoing(self.agency, "cntt", internal_recipients=[agency(self.portal, "so-noi-vu").UID()])
-        for user, transition in (("chuyenvien.sotttt", "submit_for_review"), ("truongphong.sotttt", "submit_for_signature"), ("lanhdao.sotttt", "sign")):
-            login(self.portal, user)
-            do_transition(doc, transition)
+        run_transitions(self.portal, doc, OUTGOING_TO_SIGNED)
         transaction.commit()
         clerk = self.as_("vanthu.sotttt")
         response = clerk.patch(doc.absolute_url(), json={"content": "Sửa sau khi ký", "drafting_unit": self.agency["vp"].UID()})

@@ -177,8 +177,6 @@ class TestUpgrades(unittest.TestCase):
         document = create_incoming(agency(self.portal, "so-tttt"))
         catalog = api.portal.get_tool("portal_catalog")
         # As 1000 kept them: local midnight as a DateTime.
-        brain = catalog.unrestrictedSearchResults(UID=document.UID())[0]
-        rid = brain.getRID()
         with mock.patch("phutho.intranet.content.indexers.index_date", to_datetime):
             document.reindexObject(idxs=["document_date"])  # index and metadata as 1000 made them
             processQueue()

@@ -9,6 +9,9 @@ from phutho.intranet.numbering.api import last_number
 from phutho.intranet.groups import agency_group_id
 from phutho.intranet.groups import unit_group_id
 from phutho.intranet.testing import agency
+from phutho.intranet.testing import OUTGOING_TO_ISSUED
+from phutho.intranet.testing import OUTGOING_TO_SIGNED
+from phutho.intranet.testing import run_transitions
 from phutho.intranet.testing import create_incoming
 from phutho.intranet.testing import create_outgoing
 from phutho.intranet.testing import DEMO_PASSWORD
@@ -328,9 +331,7 @@ class TestSecrecy(WorkflowCase):
     def test_secret_outgoing_hidden_from_other_officials_once_issued(self):
         self.as_("chuyenvien.sotttt")
         doc = create_outgoing(self.agency, "cntt", secrecy="secret", internal_recipients=[agency(self.portal, "so-noi-vu").UID()])
-        for user, transition in (("chuyenvien.sotttt", "submit_for_review"), ("truongphong.sotttt", "submit_for_signature"), ("lanhdao.sotttt", "sign"), ("vanthu.sotttt", "issue")):
-            self.as_(user)
-            do_transition(doc, transition)
+        run_transitions(self.portal, doc, OUTGOING_TO_ISSUED)
         self.assertEqual(doc.register, self.agency["so-mat-di"].UID())
         self.as_("chuyenvien2.sotttt")
         self.assertFalse(self.catalog(UID=doc.UID()))
@@ -348,9 +349,7 @@ class TestSecrecy(WorkflowCase):
 
 class TestOutgoing(WorkflowCase):
     def issue(self, doc):
-        for user, transition in (("chuyenvien.sotttt", "submit_for_review"), ("truongphong.sotttt", "submit_for_signature"), ("lanhdao.sotttt", "sign"), ("vanthu.sotttt", "issue")):
-            self.as_(user)
-            do_transition(doc, transition)
+        run_transitions(self.portal, doc, OUTGOING_TO_ISSUED)
 
     def draft(self, **fields):
         self.as_("chuyenvien.sotttt")
@@ -384,9 +383,7 @@ class TestOutgoing(WorkflowCase):
 
     def test_issue_needs_recipients(self):
         doc = self.draft(internal_recipients=[])
-        for user, transition in (("chuyenvien.sotttt", "submit_for_review"), ("truongphong.sotttt", "submit_for_signature"), ("lanhdao.sotttt", "sign")):
-            self.as_(user)
-            do_transition(doc, transition)
+        run_transitions(self.portal, doc, OUTGOING_TO_SIGNED)
         self.as_("vanthu.sotttt")
         with self.assertRaises(TransitionDataError):
             do_transition(doc, "issue")
@@ -447,9 +444,7 @@ class TestOutgoing(WorkflowCase):
 
     def test_symbol_that_cannot_be_made_is_refused_before_issue(self):
         doc = self.draft()  # a công văn: its symbol needs the unit's short name
-        for user, transition in (("chuyenvien.sotttt", "submit_for_review"), ("truongphong.sotttt", "submit_for_signature"), ("lanhdao.sotttt", "sign")):
-            self.as_(user)
-            do_transition(doc, transition)
+        run_transitions(self.portal, doc, OUTGOING_TO_SIGNED)
         self.agency["cntt"].short_name = ""
         base = last_number(self.agency["so-di"])
         self.as_("vanthu.sotttt")

@@ -93,6 +93,37 @@ class RestSession(requests.Session):
         return super().request(method, url, **kwargs)
 
 
+# The demo people of Sở TT&TT who take a draft of its "cntt" unit along.
+OUTGOING_TO_SIGNED = (
+    ("chuyenvien.sotttt", "submit_for_review"),
+    ("truongphong.sotttt", "submit_for_signature"),
+    ("lanhdao.sotttt", "sign"),
+)
+OUTGOING_TO_ISSUED = (*OUTGOING_TO_SIGNED, ("vanthu.sotttt", "issue"))
+
+
+def run_transitions(portal, document, steps):
+    """Do each ``(user id, transition)`` of ``steps`` as that user."""
+    from phutho.intranet.workflow.api import do_transition
+    from plone.app.testing import login
+
+    for user_id, transition in steps:
+        login(portal, user_id)
+        do_transition(document, transition)
+
+
+def signed_in_browser(app, user_id=None, handle_errors=False):
+    """A zope.testbrowser on ``app`` signed in as a demo user (anonymous
+    without one). Errors raise unless ``handle_errors``."""
+    from plone.testing.zope import Browser
+
+    browser = Browser(app)
+    browser.handleErrors = handle_errors
+    if user_id:
+        browser.addHeader("Authorization", f"Basic {user_id}:{DEMO_PASSWORD}")
+    return browser
+
+
 def agency(portal, agency_id):
     """A demo agency, e.g. ``agency(portal, "so-tttt")``."""
     return portal["co-quan"][agency_id]

@@ -2,7 +2,6 @@
 
 from z3c.relationfield import RelationValue
 from zope.component import getUtility
-from zope.event import notify
 from zope.intid.interfaces import IIntIds
 from zope.lifecycleevent import modified
 

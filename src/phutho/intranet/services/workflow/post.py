@@ -42,14 +42,13 @@ class DocumentTransition(WorkflowTransition):
         for obj in objs:
             try:
                 do_transition(obj, self.transition, comment=comment, data=data)
-            except TransitionDataError:
+            except Exception as error:
                 # plone.restapi answers 400 and would commit: commit nothing.
                 transaction.doom()
-                raise
-            except WorkflowException:
+                if not isinstance(error, WorkflowException) or isinstance(error, TransitionDataError):
+                    raise
                 # Unknown, or not offered to this user in this state. CMF's
                 # message has an unfilled ${action_id}: say it as the page does.
-                transaction.doom()
                 logger.info("Refused %s on %s", self.transition, obj.absolute_url(1))
                 raise TransitionDataError(
                     _(
@@ -57,6 +56,3 @@ class DocumentTransition(WorkflowTransition):
                         default="This action is not available to you on this document now.",
                     )
                 )
-            except Exception:
-                transaction.doom()
-                raise
