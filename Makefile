@@ -14,11 +14,12 @@ export PORT HOST TZ
 INSTANCE := var/instance
 TESTRUNNER_ARGS ?=
 
-.PHONY: help run install install-test system-deps instance site test bench clean
+.PHONY: help run install install-test install-lint system-deps instance site test lint format bench clean
 
 help:
 	@echo "make run    install, create the demo site and serve it on http://localhost:$(PORT)/Plone"
 	@echo "make test   install what the tests need and run the whole suite"
+	@echo "make lint   check imports, formatting, flake8, spelling and XML layout"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,10 @@ $(VENV)/.installed: $(BIN)/python setup.py constraints.txt
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install -c constraints.txt -e ".[test]"
+	touch $@
+
+$(VENV)/.installed-lint: $(VENV)/.installed
+	$(BIN)/pip install -c constraints.txt -e ".[lint]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -52,6 +57,23 @@ run: site
 
 test: install-test
 	$(BIN)/zope-testrunner --path=tests --tests-pattern='^test_' --all -v $(TESTRUNNER_ARGS)
+
+# The checks of plone/meta: import order, formatting, flake8, spelling,
+# ZCML/GenericSetup XML layout. `make format` rewrites what can be.
+PY_SOURCES := src tests scripts bench setup.py
+XML_SOURCES = $(shell git ls-files 'src/*.zcml' 'src/*/profiles/*.xml')
+lint: $(VENV)/.installed-lint
+	$(BIN)/isort --check-only $(PY_SOURCES)
+	$(BIN)/black --check --quiet $(PY_SOURCES)
+	$(BIN)/flake8 $(PY_SOURCES)
+	$(BIN)/codespell src tests scripts bench docs README.md
+	$(BIN)/zpretty --check $(XML_SOURCES)
+	$(BIN)/python scripts/i18n.py --check
+
+format: $(VENV)/.installed-lint
+	$(BIN)/isort --quiet $(PY_SOURCES)
+	$(BIN)/black --quiet $(PY_SOURCES)
+	$(BIN)/zpretty -i $(XML_SOURCES)
 
 # Benchmarks print figures; they are not tests. COUNT=1000 for a quick look.
 COUNT ?= 100000

@@ -4,7 +4,6 @@ from pathlib import Path
 from setuptools import find_namespace_packages
 from setuptools import setup
 
-
 long_description = Path("README.md").read_text(encoding="utf-8")
 
 setup(
@@ -59,6 +58,16 @@ setup(
             "ZEO",
             "RelStorage",
             "psycopg2-binary",
+        ],
+        # `make lint`: the checks plone/meta sets up for Plone packages.
+        "lint": [
+            "black",
+            "codespell",
+            "flake8",
+            "i18ndude",
+            "isort",
+            "pyupgrade",
+            "zpretty",
         ],
     },
     entry_points={

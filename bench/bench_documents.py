@@ -23,8 +23,8 @@ towards the checkpoints (``--checkpoints 100000`` measures only at the end).
 
 from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.SecurityManagement import noSecurityManager
-from DateTime import DateTime
 from datetime import timedelta
+from DateTime import DateTime
 from phutho.intranet.content.storage import add_document
 from phutho.intranet.dates import now
 from phutho.intranet.dates import today
@@ -39,14 +39,21 @@ import sys
 import time
 import transaction
 
-
 WORDS = (
     "quyết định kế hoạch báo cáo tình hình triển khai đường giao thông nông thôn "
     "chuyển đổi số công chức viên chức ngân sách đầu tư xây dựng trường học bệnh viện "
     "phòng chống thiên tai an toàn thông tin thủ tục hành chính cải cách dịch vụ công "
     "trực tuyến tuyển dụng đào tạo bồi dưỡng thi đua khen thưởng môi trường đất đai"
 ).split()
-TYPES = ("cong-van", "quyet-dinh", "ke-hoach", "bao-cao", "thong-bao", "giay-moi", "to-trinh")
+TYPES = (
+    "cong-van",
+    "quyet-dinh",
+    "ke-hoach",
+    "bao-cao",
+    "thong-bao",
+    "giay-moi",
+    "to-trinh",
+)
 SENDERS = (
     ("UBND tỉnh Phú Thọ", "000.00.00.H43", "UBND"),
     ("Bộ Thông tin và Truyền thông", "000.00.00.G22", "BTTTT"),
@@ -60,7 +67,9 @@ def parse_args():
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--checkpoints", default="1000,10000,100000")
     parser.add_argument("--repeat", type=int, default=50)
-    parser.add_argument("--batch", type=int, default=500, help="progress and cache GC every N")
+    parser.add_argument(
+        "--batch", type=int, default=500, help="progress and cache GC every N"
+    )
     parser.add_argument("--seed", type=int, default=30)
     # Under zconsole, argv is [zconsole, run, zope.conf, this script, args...].
     script = next(i for i, a in enumerate(sys.argv) if a.endswith("bench_documents.py"))
@@ -153,15 +162,31 @@ def measure(app, agency, latest, args):
         "range": "min:max",
     }
     user = api.user.get(userid="chuyenvien.sotttt")
-    principals = ["chuyenvien.sotttt"] + [g.getId() for g in api.group.get_groups(user=user)]
+    principals = ["chuyenvien.sotttt"] + [
+        g.getId() for g in api.group.get_groups(user=user)
+    ]
     queries = {
         "pending (specialist)": (
             "chuyenvien.sotttt",
-            lambda: len(catalog(assignees=principals, review_state=["assigned", "in_progress"], sort_on="deadline", sort_limit=50)[:50]),
+            lambda: len(
+                catalog(
+                    assignees=principals,
+                    review_state=["assigned", "in_progress"],
+                    sort_on="deadline",
+                    sort_limit=50,
+                )[:50]
+            ),
         ),
         "register month (clerk)": (
             "vanthu.sotttt",
-            lambda: len(catalog(register_uid=register_uid, arrival_date=month, sort_on="register_number", sort_limit=100)[:100]),
+            lambda: len(
+                catalog(
+                    register_uid=register_uid,
+                    arrival_date=month,
+                    sort_on="register_number",
+                    sort_limit=100,
+                )[:100]
+            ),
         ),
         "full text 'quyet dinh duong' (clerk)": (
             "vanthu.sotttt",
@@ -180,27 +205,43 @@ def measure(app, agency, latest, args):
 def main(app):
     args = parse_args()
     rng = random.Random(args.seed)
-    checkpoints = sorted(int(c) for c in args.checkpoints.split(",") if int(c) <= args.count)
+    checkpoints = sorted(
+        int(c) for c in args.checkpoints.split(",") if int(c) <= args.count
+    )
     site, created = ensure_site(app, site_id="bench", demo=True)
     agency = site["co-quan"]["so-tttt"]
     catalog = api.portal.get_tool("portal_catalog")
-    existing = len(catalog.unrestrictedSearchResults(portal_type="IncomingDocument", path="/".join(agency.getPhysicalPath())))
+    existing = len(
+        catalog.unrestrictedSearchResults(
+            portal_type="IncomingDocument", path="/".join(agency.getPhysicalPath())
+        )
+    )
     print(f"Site bench: {existing} incoming documents in so-tttt before the run")
     started = time.time()
     done = existing
     for checkpoint in checkpoints:
         if checkpoint > done:
             phase = time.time()
-            create(app, agency, done, checkpoint, args.count, started, existing, args, rng)
+            create(
+                app, agency, done, checkpoint, args.count, started, existing, args, rng
+            )
             rate = (checkpoint - done) / (time.time() - phase)
-            print(f"\n== {checkpoint} documents (created {checkpoint - done} at {rate:.1f} docs/s)")
+            print(
+                f"\n== {checkpoint} documents (created {checkpoint - done} at {rate:.1f} docs/s)"
+            )
             done = checkpoint
         else:
             print(f"\n== {checkpoint} documents (already there)")
         latest = arrival(checkpoint - 1, args.count)
         for name, p50, p95, found in measure(app, agency, latest, args):
-            print(f"  {name:<42} p50 {p50:8.2f} ms   p95 {p95:8.2f} ms   ({found} results)")
-        biggest = max(len(m) for y in agency["van-ban-den"].objectValues() for m in y.objectValues())
+            print(
+                f"  {name:<42} p50 {p50:8.2f} ms   p95 {p95:8.2f} ms   ({found} results)"
+            )
+        biggest = max(
+            len(m)
+            for y in agency["van-ban-den"].objectValues()
+            for m in y.objectValues()
+        )
         print(f"  largest month folder: {biggest} items")
     total = time.time() - started
     print(f"\nTotal {done - existing} documents in {total:.0f} s")

@@ -26,7 +26,6 @@ import difflib
 import re
 import sys
 
-
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "phutho.intranet"
 
@@ -132,20 +131,26 @@ def check(target, expected):
     """
     target = Path(target)
     if not target.is_file():
-        print(f"{target} is missing: run python3 scripts/buildout_versions.py",
-              file=sys.stderr)
+        print(
+            f"{target} is missing: run python3 scripts/buildout_versions.py",
+            file=sys.stderr,
+        )
         return 1
     current = target.read_text(encoding="utf-8")
     if current == expected:
         print(f"{target.name} is in sync with the constraints.")
         return 0
     diff = difflib.unified_diff(
-        current.splitlines(True), expected.splitlines(True),
-        f"{target.name} (committed)", f"{target.name} (from constraints)",
+        current.splitlines(True),
+        expected.splitlines(True),
+        f"{target.name} (committed)",
+        f"{target.name} (from constraints)",
     )
     sys.stdout.writelines(diff)
-    print(f"{target.name} is out of sync: run python3 scripts/buildout_versions.py",
-          file=sys.stderr)
+    print(
+        f"{target.name} is out of sync: run python3 scripts/buildout_versions.py",
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -154,10 +159,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--constraints", type=Path, default=ROOT / "constraints.txt")
     parser.add_argument("--output", type=Path, default=ROOT / "versions.cfg")
-    parser.add_argument("--project", default=PROJECT,
-                        help="develop egg left unpinned (default %(default)s)")
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if the output is out of sync")
+    parser.add_argument(
+        "--project",
+        default=PROJECT,
+        help="develop egg left unpinned (default %(default)s)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write; exit 1 if the output is out of sync",
+    )
     args = parser.parse_args(argv)
     try:
         pins = read_pins(args.constraints, args.project)

@@ -27,7 +27,10 @@ def main(app):
     if host in ("127.0.0.1", "0.0.0.0"):
         host = "localhost"
     print()
-    print(("Created" if created else "Kept existing") + f" site: http://{host}:{port}/{site_id}")
+    print(
+        ("Created" if created else "Kept existing")
+        + f" site: http://{host}:{port}/{site_id}"
+    )
     if demo:
         data = load_data()
         print(f"Demo accounts (demo only!), password {data['password']}:")

@@ -46,7 +46,6 @@ import subprocess
 import sys
 import tempfile
 
-
 I18NDUDE_VERSION = "6.3.0"
 I18NDUDE_VENV = Path(
     os.environ.get("I18NDUDE_VENV", f"/tmp/phutho-i18ndude-{I18NDUDE_VERSION}")
@@ -263,7 +262,11 @@ def rebuild(locales):
     """Rebuild both .pot files and sync every .po of ``locales``."""
     pot = locales / f"{DOMAIN}.pot"
     plone_pot = locales / "plone.pot"
-    before = {path: path.read_text(encoding="utf-8") for path in (pot, plone_pot) if path.exists()}
+    before = {
+        path: path.read_text(encoding="utf-8")
+        for path in (pot, plone_pot)
+        if path.exists()
+    }
     run("rebuild-pot", "--pot", pot, "--create", DOMAIN, PACKAGE)
     write_plone_pot(plone_pot)
     for path, text in before.items():
@@ -303,10 +306,7 @@ def problems(locales):
 
 
 def msgids(locales):
-    return {
-        path.name: set(read_po(path))
-        for path in sorted(locales.glob("*.pot"))
-    }
+    return {path.name: set(read_po(path)) for path in sorted(locales.glob("*.pot"))}
 
 
 def main():
@@ -323,7 +323,9 @@ def main():
             shutil.copytree(LOCALES, copy, ignore=shutil.ignore_patterns("*.mo"))
             rebuild(copy)
             stale = [
-                name for name, ids in msgids(copy).items() if ids != msgids(LOCALES).get(name)
+                name
+                for name, ids in msgids(copy).items()
+                if ids != msgids(LOCALES).get(name)
             ]
             found = [f"{name} is stale: run scripts/i18n.py" for name in stale]
             found += problems(copy)

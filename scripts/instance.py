@@ -15,7 +15,6 @@ import os
 import subprocess
 import sys
 
-
 ROOT = Path(__file__).resolve().parent.parent
 
 ZOPE_CONF = """\
@@ -71,12 +70,20 @@ def main():
         password = os.environ.get("ADMIN_PASSWORD", "admin")
         bindir = Path(sys.executable).parent
         subprocess.run(
-            [str(bindir / "mkwsgiinstance"), "-d", str(instance), "-u", f"admin:{password}"],
+            [
+                str(bindir / "mkwsgiinstance"),
+                "-d",
+                str(instance),
+                "-u",
+                f"admin:{password}",
+            ],
             check=True,
         )
     for folder in ("filestorage", "blobstorage"):
         (var / folder).mkdir(parents=True, exist_ok=True)
-    (instance / "etc" / "zope.conf").write_text(ZOPE_CONF.format(instance=instance, var=var))
+    (instance / "etc" / "zope.conf").write_text(
+        ZOPE_CONF.format(instance=instance, var=var)
+    )
     write_zope_ini(instance, args.host, args.port)
     print(f"Instance in {instance}, data in {var}/filestorage and {var}/blobstorage")
 

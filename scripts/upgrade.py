@@ -29,7 +29,9 @@ def main(app):
         raise
     transaction.get().note(f"Upgrade {PROFILE}")
     transaction.commit()
-    print(f"{PROFILE}: {'.'.join(before)} -> {'.'.join(setup.getLastVersionForProfile(PROFILE))}")
+    print(
+        f"{PROFILE}: {'.'.join(before)} -> {'.'.join(setup.getLastVersionForProfile(PROFILE))}"
+    )
 
 
 main(app)  # noqa: F821 -- zconsole binds ``app``

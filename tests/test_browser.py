@@ -28,7 +28,6 @@ import re
 import transaction
 import unittest
 
-
 TIMESTAMP_RE = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$")
 
 
@@ -80,7 +79,10 @@ class BrowserCase(unittest.TestCase):
         return html.fromstring(browser.contents)
 
     def texts(self, browser, selector):
-        return [" ".join(e.text_content().split()) for e in self.page(browser).cssselect(selector)]
+        return [
+            " ".join(e.text_content().split())
+            for e in self.page(browser).cssselect(selector)
+        ]
 
     def state(self, document):
         transaction.begin()  # see what the browser's requests committed
@@ -97,7 +99,9 @@ class TestTransitionForms(BrowserCase):
         browser.getLink(id="doc-action-register").click()
         self.assertIn("@@transition?workflow_action=register", browser.url)
         # The only register that fits a normal incoming document is chosen.
-        self.assertEqual(browser.getControl(name="register").value, [self.agency["so-den"].UID()])
+        self.assertEqual(
+            browser.getControl(name="register").value, [self.agency["so-den"].UID()]
+        )
         browser.getControl(name="form.submitted").click()
 
         self.assertEqual(browser.url, document.absolute_url())
@@ -106,8 +110,12 @@ class TestTransitionForms(BrowserCase):
         self.assertIn(number, self.texts(browser, "#doc-registration dd"))
         entries = self.page(browser).cssselect("#doc-history .phutho-timeline-entry")
         self.assertEqual(len(entries), 1)
-        self.assertEqual(entries[0].cssselect(".phutho-timeline-actor")[0].text, "Trịnh Thị Thu")
-        self.assertRegex(entries[0].cssselect(".phutho-timeline-time")[0].text, TIMESTAMP_RE)
+        self.assertEqual(
+            entries[0].cssselect(".phutho-timeline-actor")[0].text, "Trịnh Thị Thu"
+        )
+        self.assertRegex(
+            entries[0].cssselect(".phutho-timeline-time")[0].text, TIMESTAMP_RE
+        )
         self.assertIn(number, [dd.text for dd in entries[0].cssselect("dd")])
         # Registered: the clerk's next step is offered, registering is not.
         self.assertTrue(self.page(browser).cssselect("#doc-action-submit"))
@@ -140,7 +148,9 @@ class TestTransitionForms(BrowserCase):
         self.assertTrue(self.texts(browser, "#error-deadline")[0])
         self.assertTrue(self.page(browser).cssselect(".statusmessage-error"))
         # What was typed is still there.
-        self.assertEqual(browser.getControl(name="instructions").value, "Phòng CNTT chủ trì.")
+        self.assertEqual(
+            browser.getControl(name="instructions").value, "Phòng CNTT chủ trì."
+        )
         self.assertEqual(self.state(document), "submitted")
         self.assertEqual(len(history_of(document)), before)
 
@@ -154,7 +164,9 @@ class TestTransitionForms(BrowserCase):
         browser.getControl(name="lead").value = [f"unit:{self.agency['cntt'].UID()}"]
         browser.getControl(name="deadline").value = deadline.isoformat()
         browser.getControl(name="coordinators:list").value = ["user:chuyenvien2.sotttt"]
-        browser.getControl(name="instructions").value = "Phòng CNTT chủ trì, Văn phòng phối hợp."
+        browser.getControl(name="instructions").value = (
+            "Phòng CNTT chủ trì, Văn phòng phối hợp."
+        )
         browser.getControl(name="comment").value = "Đề nghị khẩn trương."
         browser.getControl(name="form.submitted").click()
 
@@ -165,8 +177,12 @@ class TestTransitionForms(BrowserCase):
         self.assertIn(format_date(deadline), assignments[0])
         self.assertIn("Tạ Quang Vinh", assignments[1])
         latest = self.page(browser).cssselect("#doc-history .phutho-timeline-entry")[-1]
-        self.assertEqual(latest.cssselect(".phutho-timeline-actor")[0].text, "Nguyễn Mạnh Cường")
-        self.assertRegex(latest.cssselect(".phutho-timeline-time")[0].text, TIMESTAMP_RE)
+        self.assertEqual(
+            latest.cssselect(".phutho-timeline-actor")[0].text, "Nguyễn Mạnh Cường"
+        )
+        self.assertRegex(
+            latest.cssselect(".phutho-timeline-time")[0].text, TIMESTAMP_RE
+        )
         self.assertEqual(
             latest.cssselect(".phutho-timeline-comment")[0].text, "Đề nghị khẩn trương."
         )
@@ -186,14 +202,20 @@ class TestTransitionForms(BrowserCase):
         handler.value = ["chuyenvien.sotttt"]
         browser.getControl(name="form.submitted").click()
         transaction.begin()
-        self.assertEqual(history_of(document)[-1]["assignees"][0]["id"], "chuyenvien.sotttt")
+        self.assertEqual(
+            history_of(document)[-1]["assignees"][0]["id"], "chuyenvien.sotttt"
+        )
 
     def test_return_needs_a_reason(self):
         document = self.incoming()
         transaction.commit()
         browser = self.browser("vanthu.sotttt")
-        browser.open(f"{document.absolute_url()}/@@transition?workflow_action=return_to_sender")
-        self.assertTrue(self.page(browser).cssselect("textarea#transition-comment[required]"))
+        browser.open(
+            f"{document.absolute_url()}/@@transition?workflow_action=return_to_sender"
+        )
+        self.assertTrue(
+            self.page(browser).cssselect("textarea#transition-comment[required]")
+        )
         browser.getControl(name="form.submitted").click()
         self.assertTrue(self.page(browser).cssselect("#error-comment"))
         self.assertEqual(self.state(document), "received")
@@ -252,7 +274,11 @@ class TestRefusals(BrowserCase):
         browser = self.browser("vanthu.sotttt")
         with self.assertRaises(Forbidden):
             self.post(
-                browser, document, "vanthu.sotttt", workflow_action="register", _authenticator=""
+                browser,
+                document,
+                "vanthu.sotttt",
+                workflow_action="register",
+                _authenticator="",
             )
         with self.assertRaises(Forbidden):
             self.post(
@@ -277,7 +303,8 @@ class TestRefusals(BrowserCase):
         browser.open(url)
         links = self.page(browser).cssselect("#doc-action-assign")
         self.assertEqual(
-            links[0].get("href"), f"{document.absolute_url()}/@@transition?workflow_action=assign"
+            links[0].get("href"),
+            f"{document.absolute_url()}/@@transition?workflow_action=assign",
         )
         self.assertIn("Đã trình", self.texts(browser, "#document-state")[0])
         browser = self.browser("vanthu.sotttt")  # may read it, has nothing to do now
@@ -300,9 +327,14 @@ class TestRefusals(BrowserCase):
         document = self.incoming()
         with api.env.adopt_user(username="vanthu.sotttt"):
             urls = [
-                t["url"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(document)
+                t["url"]
+                for t in api.portal.get_tool("portal_workflow").getTransitionsFor(
+                    document
+                )
             ]
-        self.assertIn(f"{document.absolute_url()}/@@transition?workflow_action=register", urls)
+        self.assertIn(
+            f"{document.absolute_url()}/@@transition?workflow_action=register", urls
+        )
 
 
 class TestProgressAndCorrection(BrowserCase):
@@ -320,7 +352,8 @@ class TestProgressAndCorrection(BrowserCase):
         browser.getControl(name="form.submitted").click()
         latest = self.page(browser).cssselect("#doc-history .phutho-timeline-entry")[-1]
         self.assertEqual(
-            latest.cssselect(".phutho-timeline-comment")[0].text, "Đã họp với các phòng."
+            latest.cssselect(".phutho-timeline-comment")[0].text,
+            "Đã họp với các phòng.",
         )
         self.assertIn("40%", [dd.text for dd in latest.cssselect("dd")])
 
@@ -339,7 +372,9 @@ class TestProgressAndCorrection(BrowserCase):
         browser = self.browser("vanthu.sotttt")
         browser.open(document.absolute_url())
         browser.getLink(id="doc-tool-correct-registration").click()
-        browser.getControl(name="form.widgets.sender_name").value = "Bộ Khoa học và Công nghệ"
+        browser.getControl(name="form.widgets.sender_name").value = (
+            "Bộ Khoa học và Công nghệ"
+        )
         browser.getControl(name="form.buttons.save").click()  # without a reason
         self.assertTrue(self.page(browser).cssselect("#form-widgets-reason"))
         transaction.begin()
@@ -404,7 +439,9 @@ class TestDashboard(BrowserCase):
     def test_each_role_sees_its_work(self):
         received = self.incoming(title="Chờ vào sổ", number_symbol="1/A-B")
         secret = self.incoming(
-            title="Văn bản mật chờ vào sổ", number_symbol="2/A-B", secrecy="confidential"
+            title="Văn bản mật chờ vào sổ",
+            number_symbol="2/A-B",
+            secrecy="confidential",
         )
         to_assign = self.submitted(title="Chờ phân công", number_symbol="3/A-B")
         mine = self.assigned(
@@ -436,7 +473,9 @@ class TestDashboard(BrowserCase):
         self.assertIn(late.Title(), self.section(leader, "overdue"))
         overdue_row = self.texts(leader, "#dashboard-overdue .phutho-work-item")[0]
         self.assertIn(format_date(in_days(-2)), overdue_row)
-        self.assertTrue(self.page(leader).cssselect("#dashboard-overdue .badge.bg-danger"))
+        self.assertTrue(
+            self.page(leader).cssselect("#dashboard-overdue .badge.bg-danger")
+        )
 
         specialist = self.browser("chuyenvien.sotttt")
         specialist.open(f"{self.portal.absolute_url()}/@@documents-dashboard")
@@ -465,7 +504,11 @@ class TestDashboard(BrowserCase):
         drafts = []
         for count in (1, 2, 3):  # how far each draft goes
             draft = self.as_user(
-                "chuyenvien.sotttt", create_outgoing, self.agency, "cntt", title=f"Dự thảo {count}"
+                "chuyenvien.sotttt",
+                create_outgoing,
+                self.agency,
+                "cntt",
+                title=f"Dự thảo {count}",
             )
             for user_id, transition in steps[:count]:
                 self.step(user_id, draft, transition)
@@ -487,7 +530,13 @@ class TestDashboard(BrowserCase):
         # The drafter follows them elsewhere: these sections are not his.
         browser = self.browser("chuyenvien.sotttt")
         browser.open(f"{self.portal.absolute_url()}/@@documents-dashboard")
-        for section_id in ("to-review", "to-sign", "to-issue", "to-register", "to-assign"):
+        for section_id in (
+            "to-review",
+            "to-sign",
+            "to-issue",
+            "to-register",
+            "to-assign",
+        ):
             self.assertFalse(self.page(browser).cssselect(f"#dashboard-{section_id}"))
 
     def test_secret_document_only_to_its_people(self):
@@ -507,7 +556,8 @@ class TestDashboard(BrowserCase):
             browser.open(f"{self.portal.absolute_url()}/@@documents-dashboard")
             with self.subTest(user=user_id):
                 self.assertEqual(
-                    secret.Title() in self.texts(browser, ".phutho-work-title a"), visible
+                    secret.Title() in self.texts(browser, ".phutho-work-title a"),
+                    visible,
                 )
 
     def test_anonymous_is_asked_to_sign_in(self):
@@ -538,14 +588,17 @@ class TestRegisterPage(BrowserCase):
         numbers = [int(row[1]) for row in rows]
         self.assertEqual(numbers, sorted(numbers))
         ours = [row for row in rows if row[3] in {d.number_symbol for d in documents}]
-        self.assertEqual([row[1] for row in ours], [str(d.arrival_number) for d in documents])
+        self.assertEqual(
+            [row[1] for row in ours], [str(d.arrival_number) for d in documents]
+        )
         self.assertEqual(ours[0][0], format_date(today()))
         self.assertEqual(ours[0][5], "Công văn – Văn bản số 0")
 
         # Another month has none of them.
         browser.getLink(id="register-previous").click()
         self.assertFalse(
-            set(self.texts(browser, "#register-entries td")) & {d.number_symbol for d in documents}
+            set(self.texts(browser, "#register-entries td"))
+            & {d.number_symbol for d in documents}
         )
 
         browser.open(
@@ -581,10 +634,15 @@ class TestAgencyPage(BrowserCase):
         self.assertIn("Phan Văn Long", units[0])
         self.assertIn(
             "tel:02103811336",
-            [a.get("href") for a in self.page(anonymous).cssselect("#agency-contact a")],
+            [
+                a.get("href")
+                for a in self.page(anonymous).cssselect("#agency-contact a")
+            ],
         )
         self.assertFalse(
-            self.page(anonymous).cssselect("#agency-link-add-incoming, #agency-link-add-outgoing")
+            self.page(anonymous).cssselect(
+                "#agency-link-add-incoming, #agency-link-add-outgoing"
+            )
         )
         self.assertFalse(self.page(anonymous).cssselect("#agency-registers"))
 
@@ -613,13 +671,17 @@ class TestAnnexUpload(unittest.TestCase):
     def test_clerk_adds_an_annex_to_a_received_document(self):
         portal = self.layer["portal"]
         login(portal, "vanthu.sotttt")
-        doc = create_incoming(agency(portal, "so-tttt"), number_symbol="901/BTTTT-CĐSQG")
+        doc = create_incoming(
+            agency(portal, "so-tttt"), number_symbol="901/BTTTT-CĐSQG"
+        )
         transaction.commit()
         browser = signed_in_browser(self.layer["app"], "vanthu.sotttt")
         browser.open(doc.absolute_url())
         browser.getLink(url="++add++Annex").click()
         browser.getControl(name="form.widgets.title").value = "Phụ lục danh sách"
-        browser.getControl(name="form.widgets.file").add_file(b"%PDF-1.4 phu luc", "application/pdf", "phu-luc.pdf")
+        browser.getControl(name="form.widgets.file").add_file(
+            b"%PDF-1.4 phu luc", "application/pdf", "phu-luc.pdf"
+        )
         browser.getControl(name="form.buttons.save").click()
         self.assertEqual([a.title for a in doc.objectValues()], ["Phụ lục danh sách"])
         browser.open(doc.absolute_url())
@@ -643,11 +705,15 @@ class TestSenderNotices(unittest.TestCase):
     def test_recall_notice(self):
         portal = self.layer["portal"]
         login(portal, "vanthu.sotttt")
-        doc = create_incoming(agency(portal, "so-tttt"), number_symbol="902/BTTTT-CĐSQG")
+        doc = create_incoming(
+            agency(portal, "so-tttt"), number_symbol="902/BTTTT-CĐSQG"
+        )
         doc.recall = "requested"
         doc.replaced_by = "07/STTTT-CNTT"
         transaction.commit()
-        browser = signed_in_browser(self.layer["app"], "vanthu.sotttt", handle_errors=True)
+        browser = signed_in_browser(
+            self.layer["app"], "vanthu.sotttt", handle_errors=True
+        )
         browser.open(doc.absolute_url())
         alerts = html.fromstring(browser.contents).cssselect(".alert-warning")
         self.assertEqual(len(alerts), 2)
@@ -669,7 +735,9 @@ class TestWebmasterBuildsTheStructure(unittest.TestCase):
         browser.getControl(name="form.widgets.short_name").value = "SYT"
         browser.getControl(name="form.widgets.organ_id").value = "SYT-01"
         browser.getControl(name="form.buttons.save").click()
-        self.assertIn("000.00.00.G22", browser.contents)  # the OrganId rule, in the form
+        self.assertIn(
+            "000.00.00.G22", browser.contents
+        )  # the OrganId rule, in the form
         browser.getControl(name="form.widgets.organ_id").value = "000.00.14.H43"
         browser.getControl(name="form.buttons.save").click()
         agency_obj = portal["co-quan"]["so-y-te"]
@@ -679,13 +747,19 @@ class TestWebmasterBuildsTheStructure(unittest.TestCase):
         browser.getControl(name="form.widgets.short_name").value = "NVY"
         browser.getControl(name="form.buttons.save").click()
         self.assertIn("phong-nghiep-vu-y", agency_obj)
-        for group_id in ("so-y-te-clerks", "so-y-te-leaders", "so-y-te-phong-nghiep-vu-y-specialists"):
+        for group_id in (
+            "so-y-te-clerks",
+            "so-y-te-leaders",
+            "so-y-te-phong-nghiep-vu-y-specialists",
+        ):
             self.assertIsNotNone(api.group.get(groupname=group_id), group_id)
         self.assertIn("Clerk", agency_obj.get_local_roles_for_userid("so-y-te-clerks"))
 
     def test_officials_cannot_add_agencies(self):
         portal = self.layer["portal"]
-        browser = signed_in_browser(self.layer["app"], "lanhdao.sotttt", handle_errors=True)
+        browser = signed_in_browser(
+            self.layer["app"], "lanhdao.sotttt", handle_errors=True
+        )
         browser.open(portal.absolute_url() + "/co-quan/++add++Agency")
         # Plone sends signed-in users without the permission to this page.
         self.assertTrue(browser.url.endswith("/insufficient-privileges"), browser.url)
@@ -696,9 +770,9 @@ class TestWebmasterBuildsTheStructure(unittest.TestCase):
         browser = signed_in_browser(self.layer["app"], "quantri")
         agency_url = portal.absolute_url() + "/co-quan/so-tttt"
         browser.open(agency_url)
-        token = re.search(r'name="_authenticator" value="([^"]+)"', browser.contents) or re.search(
-            r"_authenticator=([0-9a-f]+)", browser.contents
-        )
+        token = re.search(
+            r'name="_authenticator" value="([^"]+)"', browser.contents
+        ) or re.search(r"_authenticator=([0-9a-f]+)", browser.contents)
         browser.open(f"{agency_url}/object_copy?_authenticator={token.group(1)}")
         # An agency inside an agency: refused with a message, nothing pasted.
         browser.open(f"{agency_url}/object_paste?_authenticator={token.group(1)}")
@@ -709,7 +783,11 @@ class TestWebmasterBuildsTheStructure(unittest.TestCase):
         # What fits is pasted as in Plone.
         news = portal["tin-tuc"]
         item = news.objectIds()[0]
-        browser.open(f"{news.absolute_url()}/{item}/object_copy?_authenticator={token.group(1)}")
-        browser.open(f"{news.absolute_url()}/object_paste?_authenticator={token.group(1)}")
+        browser.open(
+            f"{news.absolute_url()}/{item}/object_copy?_authenticator={token.group(1)}"
+        )
+        browser.open(
+            f"{news.absolute_url()}/object_paste?_authenticator={token.group(1)}"
+        )
         transaction.begin()
         self.assertIn(f"copy_of_{item}", news.objectIds())

@@ -3,9 +3,9 @@
 from Acquisition import aq_base
 from datetime import date
 from datetime import timedelta
+from phutho.intranet.content.document import split_number_symbol
 from phutho.intranet.content.outgoing import InvalidRecipient
 from phutho.intranet.content.outgoing import parse_recipient
-from phutho.intranet.content.document import split_number_symbol
 from phutho.intranet.content.storage import container_for
 from phutho.intranet.dates import now
 from phutho.intranet.testing import agency
@@ -47,11 +47,26 @@ class TestPureRules(unittest.TestCase):
 
     def test_parse_recipient(self):
         self.assertEqual(
-            parse_recipient("Sở Y tế tỉnh Hà Nam | 000.00.00.H31 | vanthu@syt.hanam.gov.vn"),
-            {"name": "Sở Y tế tỉnh Hà Nam", "organ_id": "000.00.00.H31", "email": "vanthu@syt.hanam.gov.vn"},
+            parse_recipient(
+                "Sở Y tế tỉnh Hà Nam | 000.00.00.H31 | vanthu@syt.hanam.gov.vn"
+            ),
+            {
+                "name": "Sở Y tế tỉnh Hà Nam",
+                "organ_id": "000.00.00.H31",
+                "email": "vanthu@syt.hanam.gov.vn",
+            },
         )
-        self.assertEqual(parse_recipient("Bộ Nội vụ"), {"name": "Bộ Nội vụ", "organ_id": "", "email": ""})
-        for bad in ("", "| 000.00.00.H31", "X | 12345 |", "X | | not-an-email", "a|b|c|d"):
+        self.assertEqual(
+            parse_recipient("Bộ Nội vụ"),
+            {"name": "Bộ Nội vụ", "organ_id": "", "email": ""},
+        )
+        for bad in (
+            "",
+            "| 000.00.00.H31",
+            "X | 12345 |",
+            "X | | not-an-email",
+            "a|b|c|d",
+        ):
             with self.assertRaises(InvalidRecipient, msg=bad):
                 parse_recipient(bad)
 
@@ -75,7 +90,9 @@ class TestModel(unittest.TestCase):
 
     def test_period_folders_for_other_dates(self):
         folder = container_for(self.agency, "OutgoingDocument", date(2025, 1, 31))
-        self.assertEqual(folder.absolute_url(1).split("/")[-3:], ["van-ban-di", "2025", "01"])
+        self.assertEqual(
+            folder.absolute_url(1).split("/")[-3:], ["van-ban-di", "2025", "01"]
+        )
         case_folder = container_for(self.agency, "CaseFile", date(2025, 1, 31))
         self.assertEqual(case_folder.absolute_url(1).split("/")[-2:], ["ho-so", "2025"])
         with self.assertRaises(ValueError):
@@ -99,7 +116,9 @@ class TestModel(unittest.TestCase):
 
     def test_period_folders_are_not_searchable(self):
         create_incoming(self.agency)
-        self.assertIn("PeriodFolder", api.portal.get_registry_record("plone.types_not_searched"))
+        self.assertIn(
+            "PeriodFolder", api.portal.get_registry_record("plone.types_not_searched")
+        )
 
     def test_number_symbol_split(self):
         doc = create_incoming(self.agency, number_symbol="15/QĐ-UBND")
@@ -116,7 +135,9 @@ class TestModel(unittest.TestCase):
         self.assertIn("sender_organ_id", errors)
         self.assertIn("000.00.00.G22", translate(errors["sender_organ_id"].doc()))
         doc.sender_organ_id = "000.00.00.G22"
-        invariant_errors = [e for name, e in getValidationErrors(IIncomingDocument, doc) if name is None]
+        invariant_errors = [
+            e for name, e in getValidationErrors(IIncomingDocument, doc) if name is None
+        ]
         self.assertEqual(len(invariant_errors), 1)
         self.assertIn("cannot arrive before", translate(invariant_errors[0].args[0]))
         self.assertFalse(getValidationErrors(IAgency, self.agency))
@@ -125,7 +146,9 @@ class TestModel(unittest.TestCase):
         from phutho.intranet.content.relations import add_relation
 
         first = create_incoming(self.agency, page_count=3)
-        second = create_incoming(self.agency, number_symbol="126/BTTTT-CĐSQG", page_count=4)
+        second = create_incoming(
+            self.agency, number_symbol="126/BTTTT-CĐSQG", page_count=4
+        )
         case = api.content.create(
             container=container_for(self.agency, "CaseFile"),
             type="CaseFile",
@@ -156,16 +179,25 @@ class TestModel(unittest.TestCase):
         from zope.schema.interfaces import IVocabularyFactory
 
         def terms(name, context):
-            return {t.value: t.title for t in getUtility(IVocabularyFactory, name)(context)}
+            return {
+                t.value: t.title for t in getUtility(IVocabularyFactory, name)(context)
+            }
 
         types = terms("phutho.intranet.DocumentTypes", self.agency)
         self.assertEqual(types["quyet-dinh"], "Quyết định")
         self.assertIn("cong-van", types)
         self.assertEqual(len(types), 32)
         units = terms("phutho.intranet.Units", self.agency)
-        self.assertEqual(sorted(units.values()), sorted(u.Title() for u in self.agency.objectValues() if u.portal_type == "Unit"))
+        self.assertEqual(
+            sorted(units.values()),
+            sorted(
+                u.Title() for u in self.agency.objectValues() if u.portal_type == "Unit"
+            ),
+        )
         registers = terms("phutho.intranet.IncomingRegisters", self.agency)
-        self.assertEqual(set(registers.values()), {"Sổ văn bản đến", "Sổ văn bản mật đến"})
+        self.assertEqual(
+            set(registers.values()), {"Sổ văn bản đến", "Sổ văn bản mật đến"}
+        )
         users = terms("phutho.intranet.AgencyUsers", self.agency)
         self.assertIn("vanthu.sotttt", users)
         self.assertNotIn("vanthu.snv", users)
@@ -190,7 +222,9 @@ class TestRest(unittest.TestCase):
         self.portal = self.layer["portal"]
         self.agency = agency(self.portal, "so-tttt")
         self.url = self.agency.absolute_url()
-        self.clerk = RestSession(self.portal.absolute_url(), auth=("vanthu.sotttt", DEMO_PASSWORD))
+        self.clerk = RestSession(
+            self.portal.absolute_url(), auth=("vanthu.sotttt", DEMO_PASSWORD)
+        )
 
     def tearDown(self):
         self.clerk.close()
@@ -231,16 +265,22 @@ class TestRest(unittest.TestCase):
         self.assertEqual(response.status_code, 201, response.text)
         url = response.json()["@id"]
         transaction.begin()  # see what the server committed
-        document = self.portal.unrestrictedTraverse(url[len(self.portal.absolute_url()) + 1 :])
+        document = self.portal.unrestrictedTraverse(
+            url[len(self.portal.absolute_url()) + 1 :]
+        )
         # Stored on the object when created, not computed anew at each read.
         document._p_activate()  # a ghost's __dict__ is empty
         stored = aq_base(document).__dict__.get("arrival_date")
         self.assertIsNotNone(stored)
         self.assertLess(abs(now().replace(tzinfo=None) - stored), timedelta(minutes=2))
-        self.assertEqual(self.clerk.get(url).json()["arrival_date"], response.json()["arrival_date"])
+        self.assertEqual(
+            self.clerk.get(url).json()["arrival_date"], response.json()["arrival_date"]
+        )
 
     def test_search_shows_dates_on_their_local_day(self):
-        response = self.clerk.post(self.url, json=self.incoming(arrival_date="2026-11-24T06:30:00"))
+        response = self.clerk.post(
+            self.url, json=self.incoming(arrival_date="2026-11-24T06:30:00")
+        )
         self.assertEqual(response.status_code, 201, response.text)
         found = self.clerk.get(
             f"{self.url}/@search",
@@ -250,7 +290,9 @@ class TestRest(unittest.TestCase):
             },
         ).json()["items"][0]
         self.assertEqual(found["document_date"], "2026-11-20")
-        self.assertEqual(found["arrival_date"], "2026-11-23T23:30:00+00:00")  # restapi: UTC
+        self.assertEqual(
+            found["arrival_date"], "2026-11-23T23:30:00+00:00"
+        )  # restapi: UTC
 
     def test_arrival_number_cannot_be_posted(self):
         response = self.clerk.post(self.url, json=self.incoming(arrival_number=999))
@@ -267,7 +309,9 @@ class TestRest(unittest.TestCase):
         return errors
 
     def test_bad_organ_id(self):
-        errors = self.assertRefused(self.incoming(sender_organ_id="G22"), "sender_organ_id")
+        errors = self.assertRefused(
+            self.incoming(sender_organ_id="G22"), "sender_organ_id"
+        )
         self.assertIn("000.00.00.G22", errors[0]["message"])
 
     def test_impossible_date(self):
@@ -275,7 +319,9 @@ class TestRest(unittest.TestCase):
 
     def test_arrival_before_document_date(self):
         self.assertRefused(
-            self.incoming(document_date="2026-11-25", arrival_date="2026-11-20T08:00:00"),
+            self.incoming(
+                document_date="2026-11-25", arrival_date="2026-11-20T08:00:00"
+            ),
             "Ngày đến không được trước ngày của văn bản",  # messages are Vietnamese
         )
 
@@ -294,13 +340,17 @@ class TestRest(unittest.TestCase):
         self.assertRefused(self.incoming(number_symbol="Quyết định"), "15/QĐ-UBND")
 
     def test_specialist_cannot_create_incoming(self):
-        specialist = RestSession(self.portal.absolute_url(), auth=("chuyenvien.sotttt", DEMO_PASSWORD))
+        specialist = RestSession(
+            self.portal.absolute_url(), auth=("chuyenvien.sotttt", DEMO_PASSWORD)
+        )
         response = specialist.post(self.url, json=self.incoming())
         self.assertIn(response.status_code, (401, 403))
         specialist.close()
 
     def test_clerk_of_another_agency_cannot_create_here(self):
-        other = RestSession(self.portal.absolute_url(), auth=("vanthu.snv", DEMO_PASSWORD))
+        other = RestSession(
+            self.portal.absolute_url(), auth=("vanthu.snv", DEMO_PASSWORD)
+        )
         response = other.post(self.url, json=self.incoming())
         self.assertIn(response.status_code, (401, 403))
         other.close()
@@ -308,7 +358,9 @@ class TestRest(unittest.TestCase):
     def test_duplicate_refused_unless_overridden(self):
         first = self.clerk.post(self.url, json=self.incoming()).json()
         # Not registered yet: no duplicate.
-        self.assertEqual(self.clerk.post(self.url, json=self.incoming()).status_code, 201)
+        self.assertEqual(
+            self.clerk.post(self.url, json=self.incoming()).status_code, 201
+        )
         response = self.clerk.post(f"{first['@id']}/@workflow/register", json={})
         self.assertEqual(response.status_code, 200, response.text)
         # Same number and symbol, same sender, typed a little differently.
@@ -321,7 +373,9 @@ class TestRest(unittest.TestCase):
         self.assertEqual(self.clerk.post(self.url, json=repeat).status_code, 201)
 
     def test_create_outgoing_and_case_file(self):
-        drafter = RestSession(self.portal.absolute_url(), auth=("chuyenvien.sotttt", DEMO_PASSWORD))
+        drafter = RestSession(
+            self.portal.absolute_url(), auth=("chuyenvien.sotttt", DEMO_PASSWORD)
+        )
         body = {
             "@type": "OutgoingDocument",
             "title": "Về việc báo cáo kết quả chuyển đổi số",
@@ -352,7 +406,10 @@ class TestRest(unittest.TestCase):
             },
         )
         self.assertEqual(case.status_code, 400)
-        self.assertIn("Ngày kết thúc không được trước ngày bắt đầu", eval_errors(case)[0]["message"])
+        self.assertIn(
+            "Ngày kết thúc không được trước ngày bắt đầu",
+            eval_errors(case)[0]["message"],
+        )
         drafter.close()
 
 

@@ -26,7 +26,14 @@ class TestDemoProfile(unittest.TestCase):
         agencies = [o for o in folder.objectValues() if o.portal_type == "Agency"]
         self.assertGreaterEqual(len(agencies), 7)
         titles = {a.Title() for a in agencies}
-        for title in ("UBND tỉnh Phú Thọ", "Văn phòng UBND tỉnh Phú Thọ", "Sở Nội vụ", "Sở Tài chính", "Sở Xây dựng", "Sở Thông tin và Truyền thông"):
+        for title in (
+            "UBND tỉnh Phú Thọ",
+            "Văn phòng UBND tỉnh Phú Thọ",
+            "Sở Nội vụ",
+            "Sở Tài chính",
+            "Sở Xây dựng",
+            "Sở Thông tin và Truyền thông",
+        ):
             self.assertIn(title, titles)
         communes = [t for t in titles if t.startswith(("UBND xã", "UBND phường"))]
         self.assertGreaterEqual(len(communes), 2)
@@ -35,8 +42,14 @@ class TestDemoProfile(unittest.TestCase):
                 units = [o for o in agency.objectValues() if o.portal_type == "Unit"]
                 self.assertGreaterEqual(len(units), 2)
                 self.assertRegex(agency.organ_id, r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
-                registers = [o for o in agency.objectValues() if o.portal_type == "DocumentRegister"]
-                self.assertEqual({r.direction for r in registers}, {"incoming", "outgoing"})
+                registers = [
+                    o
+                    for o in agency.objectValues()
+                    if o.portal_type == "DocumentRegister"
+                ]
+                self.assertEqual(
+                    {r.direction for r in registers}, {"incoming", "outgoing"}
+                )
 
     def test_groups_and_their_local_roles(self):
         agency = self.portal["co-quan"]["so-tttt"]
@@ -54,8 +67,16 @@ class TestDemoProfile(unittest.TestCase):
         self.assertEqual(unit.get_local_roles_for_userid(heads), ("UnitHead",))
         self.assertEqual(agency.get_local_roles_for_userid(heads), ("Official",))
         self.assertIsNotNone(api.group.get(groupname="so-tttt-vp-specialists"))
-        members = api.portal.get_tool("portal_groups").getGroupMembers("so-tttt-officials")
-        for group_id in ("so-tttt-clerks", "so-tttt-leaders", "so-tttt-secret-clerks", heads, "so-tttt-vp-specialists"):
+        members = api.portal.get_tool("portal_groups").getGroupMembers(
+            "so-tttt-officials"
+        )
+        for group_id in (
+            "so-tttt-clerks",
+            "so-tttt-leaders",
+            "so-tttt-secret-clerks",
+            heads,
+            "so-tttt-vp-specialists",
+        ):
             self.assertIn(group_id, members)
 
     def test_group_titles_follow_renames(self):
@@ -66,15 +87,22 @@ class TestDemoProfile(unittest.TestCase):
         agency.title = "Sở Khoa học và Công nghệ"
         modified(agency)
         clerks = api.group.get(groupname="so-tttt-clerks")
-        self.assertEqual(clerks.getProperty("title"), "Văn thư - Sở Khoa học và Công nghệ")
+        self.assertEqual(
+            clerks.getProperty("title"), "Văn thư - Sở Khoa học và Công nghệ"
+        )
         unit = agency["cntt"]
         unit.title = "Phòng Chuyển đổi số"
         modified(unit)
         heads = api.group.get(groupname="so-tttt-cntt-heads")
-        self.assertEqual(heads.getProperty("title"), "Lãnh đạo phòng - Phòng Chuyển đổi số - Sở Khoa học và Công nghệ")
+        self.assertEqual(
+            heads.getProperty("title"),
+            "Lãnh đạo phòng - Phòng Chuyển đổi số - Sở Khoa học và Công nghệ",
+        )
         # Ids never change, so memberships and local roles stay.
         self.assertIn("vanthu.sotttt", clerks.getMemberIds())
-        self.assertEqual(unit.get_local_roles_for_userid("so-tttt-cntt-heads"), ("UnitHead",))
+        self.assertEqual(
+            unit.get_local_roles_for_userid("so-tttt-cntt-heads"), ("UnitHead",)
+        )
 
     def test_one_user_per_role_per_agency(self):
         for spec in self.data["agencies"]:
@@ -96,12 +124,21 @@ class TestDemoProfile(unittest.TestCase):
     def test_roles_are_never_global(self):
         user = api.user.get(userid="vanthu.sotttt")
         self.assertNotIn("Clerk", api.user.get_roles(user=user))
-        self.assertNotIn("Clerk", api.user.get_roles(user=user, obj=self.portal["co-quan"]["so-noi-vu"]))
+        self.assertNotIn(
+            "Clerk",
+            api.user.get_roles(user=user, obj=self.portal["co-quan"]["so-noi-vu"]),
+        )
 
     def test_news_and_announcements(self):
         catalog = api.portal.get_tool("portal_catalog")
-        news = catalog(portal_type="News Item", path="/".join(self.portal["tin-tuc"].getPhysicalPath()))
-        notices = catalog(portal_type="News Item", path="/".join(self.portal["thong-bao"].getPhysicalPath()))
+        news = catalog(
+            portal_type="News Item",
+            path="/".join(self.portal["tin-tuc"].getPhysicalPath()),
+        )
+        notices = catalog(
+            portal_type="News Item",
+            path="/".join(self.portal["thong-bao"].getPhysicalPath()),
+        )
         self.assertGreaterEqual(len(news), 3)
         self.assertGreaterEqual(len(notices), 2)
 
@@ -128,18 +165,35 @@ class TestSiteSetup(unittest.TestCase):
         login(app, SITE_OWNER_NAME)  # zconsole runs as the system user
         previous = getSite()
         try:
-            site, created = ensure_site(app, site_id="phutho", demo=True, mail={"host": "smtp.phutho.gov.vn", "port": "2525"})
+            site, created = ensure_site(
+                app,
+                site_id="phutho",
+                demo=True,
+                mail={"host": "smtp.phutho.gov.vn", "port": "2525"},
+            )
             self.assertTrue(created)
             self.assertEqual(site.title, SITE_TITLE)
-            self.assertEqual(api.portal.get_registry_record("plone.default_language"), "vi")
-            self.assertEqual(api.portal.get_registry_record("plone.portal_timezone"), "Asia/Ho_Chi_Minh")
+            self.assertEqual(
+                api.portal.get_registry_record("plone.default_language"), "vi"
+            )
+            self.assertEqual(
+                api.portal.get_registry_record("plone.portal_timezone"),
+                "Asia/Ho_Chi_Minh",
+            )
             self.assertEqual(api.portal.get_registry_record("plone.smtp_port"), 2525)
             self.assertIn("so-tttt", site["co-quan"])
-            marker = api.content.create(container=site["tin-tuc"], type="News Item", id="giu-lai", title="Giữ lại")
+            marker = api.content.create(
+                container=site["tin-tuc"],
+                type="News Item",
+                id="giu-lai",
+                title="Giữ lại",
+            )
             site, created = ensure_site(app, site_id="phutho", demo=True)
             self.assertFalse(created)
             self.assertIn("giu-lai", site["tin-tuc"])
-            self.assertEqual(api.portal.get_registry_record("plone.smtp_host"), "smtp.phutho.gov.vn")
+            self.assertEqual(
+                api.portal.get_registry_record("plone.smtp_host"), "smtp.phutho.gov.vn"
+            )
             self.assertEqual(marker.getId(), "giu-lai")
         finally:
             setSite(previous)
@@ -150,15 +204,29 @@ class TestDemoDocuments(unittest.TestCase):
 
     def test_a_living_system(self):
         catalog = api.portal.get_tool("portal_catalog")
-        brains = catalog.unrestrictedSearchResults(portal_type=["IncomingDocument", "OutgoingDocument"])
+        brains = catalog.unrestrictedSearchResults(
+            portal_type=["IncomingDocument", "OutgoingDocument"]
+        )
         self.assertGreaterEqual(len(brains), 12)
         states = {b.review_state for b in brains}
-        for state in ("received", "submitted", "assigned", "in_progress", "completed", "returned", "draft", "signing", "signed", "issued"):
+        for state in (
+            "received",
+            "submitted",
+            "assigned",
+            "in_progress",
+            "completed",
+            "returned",
+            "draft",
+            "signing",
+            "signed",
+            "issued",
+        ):
             self.assertIn(state, states)
         agencies = {b.getPath().split("/")[3] for b in brains}
         self.assertGreaterEqual(len(agencies), 5)
         delivered = [
-            b for b in catalog.unrestrictedSearchResults(portal_type="IncomingDocument")
+            b
+            for b in catalog.unrestrictedSearchResults(portal_type="IncomingDocument")
             if b.number_symbol == "01/STTTT-CNTT"
         ]
         self.assertEqual(len(delivered), 3)  # internal delivery to three agencies

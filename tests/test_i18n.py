@@ -12,9 +12,9 @@ from pathlib import Path
 from phutho.intranet import _
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import create_incoming
-from phutho.intranet.testing import signed_in_browser
 from phutho.intranet.testing import PHUTHO_DEMO_FUNCTIONAL_TESTING
 from phutho.intranet.testing import PHUTHO_DEMO_INTEGRATION_TESTING
+from phutho.intranet.testing import signed_in_browser
 from phutho.intranet.workflow.api import do_transition
 from plone import api
 from plone.app.testing import login
@@ -28,7 +28,6 @@ import re
 import transaction
 import unittest
 
-
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "phutho" / "intranet"
 LOCALES = PACKAGE / "locales"
 DOMAIN = "phutho.intranet"
@@ -36,9 +35,13 @@ POT = LOCALES / f"{DOMAIN}.pot"
 VI_PO = LOCALES / "vi" / "LC_MESSAGES" / f"{DOMAIN}.po"
 EN_PO = LOCALES / "en" / "LC_MESSAGES" / f"{DOMAIN}.po"
 VI_PLONE_PO = LOCALES / "vi" / "LC_MESSAGES" / "plone.po"
-WORKFLOWS = ("phutho_incoming_workflow", "phutho_outgoing_workflow",
-             "phutho_register_workflow", "phutho_casefile_workflow",
-             "phutho_structure_workflow")
+WORKFLOWS = (
+    "phutho_incoming_workflow",
+    "phutho_outgoing_workflow",
+    "phutho_register_workflow",
+    "phutho_casefile_workflow",
+    "phutho_structure_workflow",
+)
 # Workflow titles that Plone's own plone-domain catalogue translates (see
 # PLONE_OWNED in scripts/i18n.py): left out of our plone.po on purpose. None
 # since our titles avoid Plone's ("Register the document", not "Register").
@@ -56,7 +59,9 @@ I18N_NS = "http://xml.zope.org/namespaces/i18n"
 
 
 def _unquote(text):
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text)
+    return re.sub(
+        r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text
+    )
 
 
 def read_po(path):
@@ -73,7 +78,9 @@ def read_po(path):
                 raise ValueError(f"{path.name}: duplicate msgid {entry['msgid']!r}")
             entries[entry["msgid"]] = entry
 
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines() + [""], 1):
+    for number, line in enumerate(
+        path.read_text(encoding="utf-8").splitlines() + [""], 1
+    ):
         line = line.strip()
         if not line:
             flush()
@@ -84,7 +91,7 @@ def read_po(path):
         if line.startswith("#,"):
             entry["fuzzy"] = entry["fuzzy"] or "fuzzy" in line
         elif line.startswith("#. Default:"):
-            entry["default"] = _unquote(line[len("#. Default:"):].strip()[1:-1])
+            entry["default"] = _unquote(line[len("#. Default:") :].strip()[1:-1])
         elif line.startswith("#"):
             continue
         elif line.startswith(("msgid ", "msgstr ")):
@@ -117,7 +124,9 @@ def workflow_titles():
     """State titles, transition titles and action labels of our workflows,
     read from their GenericSetup definitions."""
     titles = set()
-    for definition in (PACKAGE / "profiles" / "default" / "workflows").glob("*/definition.xml"):
+    for definition in (PACKAGE / "profiles" / "default" / "workflows").glob(
+        "*/definition.xml"
+    ):
         tree = etree.parse(str(definition))
         titles.update(state.get("title") for state in tree.iter("state"))
         for transition in tree.iter("transition"):
@@ -155,9 +164,17 @@ class TestCatalogues(unittest.TestCase):
         self.assertGreater(len(self.pot), 300)
         # Python with defaults, templates, GenericSetup XML, the theme.
         self.assertEqual(self.pot["label_subject"]["default"], "Subject (trích yếu)")
-        self.assertEqual(self.pot["msg_first_of"]["default"], "The first ${shown} of ${count}.")
-        for msgid in ("Incoming document", "Registered", "Submit to the leader", "My work",
-                      "label_main_navigation", "label_view_all"):
+        self.assertEqual(
+            self.pot["msg_first_of"]["default"], "The first ${shown} of ${count}."
+        )
+        for msgid in (
+            "Incoming document",
+            "Registered",
+            "Submit to the leader",
+            "My work",
+            "label_main_navigation",
+            "label_view_all",
+        ):
             self.assertIn(msgid, self.pot)
 
     def test_every_msgid_translated_in_vietnamese(self):
@@ -238,8 +255,12 @@ class TestCatalogues(unittest.TestCase):
         shadowed by Plone's ("Register" would read "Đăng ký")."""
         import plone.app.locales
 
-        plone_vi = Path(plone.app.locales.__file__).parent / "locales" / "vi" / "LC_MESSAGES"
-        translated = {m for m, e in messages(plone_vi / "plone.po").items() if e["msgstr"]}
+        plone_vi = (
+            Path(plone.app.locales.__file__).parent / "locales" / "vi" / "LC_MESSAGES"
+        )
+        translated = {
+            m for m, e in messages(plone_vi / "plone.po").items() if e["msgstr"]
+        }
         self.assertEqual(sorted(set(messages(VI_PLONE_PO)) & translated), [])
         self.assertEqual(PLONE_OWNED, workflow_titles() & translated)
 
@@ -252,8 +273,12 @@ def _message_factory_modules():
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
-            imported = isinstance(node, ast.ImportFrom) and node.module == "phutho.intranet" and any(
-                alias.name == "_" and alias.asname is None for alias in node.names
+            imported = (
+                isinstance(node, ast.ImportFrom)
+                and node.module == "phutho.intranet"
+                and any(
+                    alias.name == "_" and alias.asname is None for alias in node.names
+                )
             )
             defined = (
                 isinstance(node, ast.Assign)
@@ -272,11 +297,17 @@ def python_messages():
     found = []
     for path, tree in _message_factory_modules():
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_"):
+            if not (
+                isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_"
+            ):
                 continue
             where = f"{path.relative_to(PACKAGE.parent.parent)}:{node.lineno}"
             first = node.args[0] if node.args else None
-            msgid = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+            msgid = (
+                first.value
+                if isinstance(first, ast.Constant) and isinstance(first.value, str)
+                else None
+            )
             keywords = {k.arg: k.value for k in node.keywords}
             default = keywords.get("default")
             default = default.value if isinstance(default, ast.Constant) else None
@@ -300,14 +331,19 @@ class TestSourcesInCatalogue(unittest.TestCase):
 
     def test_python_msgids_are_literals(self):
         self.assertGreater(len(self.found), 200)
-        self.assertEqual([where for where, msgid, _d, _k in self.found if msgid is None], [])
+        self.assertEqual(
+            [where for where, msgid, _d, _k in self.found if msgid is None], []
+        )
 
     def test_python_msgids_in_pot(self):
         missing = sorted(
-            f"{where}: {msgid}" for where, msgid, _d, _k in self.found
+            f"{where}: {msgid}"
+            for where, msgid, _d, _k in self.found
             if msgid is not None and msgid not in self.pot
         )
-        self.assertEqual(missing, [], "run scripts/i18n.py, then translate the new entries")
+        self.assertEqual(
+            missing, [], "run scripts/i18n.py, then translate the new entries"
+        )
 
     def test_python_defaults_as_in_pot(self):
         """A changed English default needs its translation reviewed."""
@@ -324,14 +360,18 @@ class TestSourcesInCatalogue(unittest.TestCase):
         defaults = {}
         for where, msgid, default, _k in self.found:
             if msgid and default is not None:
-                defaults.setdefault(msgid, {}).setdefault(normalize(default), []).append(where)
+                defaults.setdefault(msgid, {}).setdefault(
+                    normalize(default), []
+                ).append(where)
         self.assertEqual({m: d for m, d in defaults.items() if len(d) > 1}, {})
 
     def test_mappings_match_variables(self):
         wrong = sorted(
             f"{where}: {msgid}"
             for where, msgid, default, keys in self.found
-            if default and keys is not None and set(VARIABLE_RE.findall(default)) != keys
+            if default
+            and keys is not None
+            and set(VARIABLE_RE.findall(default)) != keys
         )
         self.assertEqual(wrong, [])
 
@@ -341,8 +381,14 @@ class TestSourcesInCatalogue(unittest.TestCase):
             text = path.read_text(encoding="utf-8")
             ids = re.findall(r'i18n:translate="([^"]+)"', text)
             for attributes in re.findall(r'i18n:attributes="([^"]+)"', text):
-                ids += [part.split()[1] for part in attributes.split(";") if len(part.split()) == 2]
-            missing += [f"{path.relative_to(PACKAGE)}: {m}" for m in ids if m not in self.pot]
+                ids += [
+                    part.split()[1]
+                    for part in attributes.split(";")
+                    if len(part.split()) == 2
+                ]
+            missing += [
+                f"{path.relative_to(PACKAGE)}: {m}" for m in ids if m not in self.pot
+            ]
         self.assertEqual(missing, [])
 
     def test_genericsetup_texts_in_pot(self):
@@ -363,7 +409,11 @@ class TestSourcesInCatalogue(unittest.TestCase):
                         ids.append(parts[1])
                     elif parts and element.get(parts[0]):
                         ids.append(normalize(element.get(parts[0])))
-                missing += [f"{path.relative_to(profile)}: {m}" for m in ids if m not in self.pot]
+                missing += [
+                    f"{path.relative_to(profile)}: {m}"
+                    for m in ids
+                    if m not in self.pot
+                ]
         self.assertEqual(missing, [])
 
 
@@ -392,7 +442,9 @@ class TestTranslationsAtRunTime(unittest.TestCase):
         self.assertEqual(vi(IIncomingDocument["title"].title), "Trích yếu")
         self.assertEqual(vi(IIncomingDocument["arrival_number"].title), "Số đến")
         self.assertEqual(vi(IIncomingDocument["number_symbol"].title), "Số, ký hiệu")
-        self.assertEqual(vi(IIncomingDocument["processing_deadline"].title), "Hạn xử lý")
+        self.assertEqual(
+            vi(IIncomingDocument["processing_deadline"].title), "Hạn xử lý"
+        )
         self.assertEqual(
             [vi(title) for value, title in SECRECY],
             ["Thường (không mật)", "Mật", "Tối mật", "Tuyệt mật"],
@@ -414,7 +466,9 @@ class TestTranslationsAtRunTime(unittest.TestCase):
             default="This register is for ${year}; open the register of ${current}.",
             mapping={"year": 2025, "current": 2026},
         )
-        self.assertEqual(vi(message), "Sổ này dùng cho năm 2025; hãy mở sổ của năm 2026.")
+        self.assertEqual(
+            vi(message), "Sổ này dùng cho năm 2025; hãy mở sổ của năm 2026."
+        )
 
     def test_workflow_titles_in_our_domain(self):
         wftool = api.portal.get_tool("portal_workflow")
@@ -425,27 +479,45 @@ class TestTranslationsAtRunTime(unittest.TestCase):
             for transition in workflow.transitions.values():
                 texts += [transition.title, transition.actbox_name]
             untranslated += [
-                f"{workflow_id}: {text}" for text in texts
+                f"{workflow_id}: {text}"
+                for text in texts
                 if vi(text, domain=DOMAIN) == text
             ]
         self.assertEqual(untranslated, [])
         incoming = wftool["phutho_incoming_workflow"]
         self.assertEqual(
-            {t: vi(incoming.transitions[t].title, domain=DOMAIN)
-             for t in ("register", "submit", "assign", "reassign", "complete")},
-            {"register": "Vào sổ", "submit": "Trình lãnh đạo", "assign": "Phân công",
-             "reassign": "Phân công lại", "complete": "Hoàn thành"},
+            {
+                t: vi(incoming.transitions[t].title, domain=DOMAIN)
+                for t in ("register", "submit", "assign", "reassign", "complete")
+            },
+            {
+                "register": "Vào sổ",
+                "submit": "Trình lãnh đạo",
+                "assign": "Phân công",
+                "reassign": "Phân công lại",
+                "complete": "Hoàn thành",
+            },
         )
         self.assertEqual(
-            {s: vi(incoming.states[s].title, domain=DOMAIN)
-             for s in ("received", "registered", "submitted", "in_progress")},
-            {"received": "Mới tiếp nhận", "registered": "Đã vào sổ",
-             "submitted": "Đã trình lãnh đạo", "in_progress": "Đang xử lý"},
+            {
+                s: vi(incoming.states[s].title, domain=DOMAIN)
+                for s in ("received", "registered", "submitted", "in_progress")
+            },
+            {
+                "received": "Mới tiếp nhận",
+                "registered": "Đã vào sổ",
+                "submitted": "Đã trình lãnh đạo",
+                "in_progress": "Đang xử lý",
+            },
         )
         outgoing = wftool["phutho_outgoing_workflow"]
-        self.assertEqual(vi(outgoing.transitions["submit_for_signature"].title, domain=DOMAIN),
-                         "Trình ký")
-        self.assertEqual(vi(outgoing.transitions["issue"].title, domain=DOMAIN), "Phát hành")
+        self.assertEqual(
+            vi(outgoing.transitions["submit_for_signature"].title, domain=DOMAIN),
+            "Trình ký",
+        )
+        self.assertEqual(
+            vi(outgoing.transitions["issue"].title, domain=DOMAIN), "Phát hành"
+        )
 
     def test_workflow_titles_for_plones_own_screens(self):
         """The toolbar's State menu translates in the plone domain."""
@@ -464,8 +536,12 @@ class TestTranslationsAtRunTime(unittest.TestCase):
 
     def test_english_shows_the_defaults(self):
         subject = _("label_subject", default="Subject (trích yếu)")
-        self.assertEqual(translate(subject, target_language="en"), "Subject (trích yếu)")
-        self.assertEqual(translate("Register", domain=DOMAIN, target_language="en"), "Register")
+        self.assertEqual(
+            translate(subject, target_language="en"), "Subject (trích yếu)"
+        )
+        self.assertEqual(
+            translate("Register", domain=DOMAIN, target_language="en"), "Register"
+        )
 
 
 class TestPagesInVietnamese(unittest.TestCase):
@@ -491,7 +567,9 @@ class TestPagesInVietnamese(unittest.TestCase):
         return html.fromstring(browser.contents)
 
     def texts(self, browser, selector):
-        return [normalize(e.text_content()) for e in self.page(browser).cssselect(selector)]
+        return [
+            normalize(e.text_content()) for e in self.page(browser).cssselect(selector)
+        ]
 
     def test_incoming_document_page(self):
         document = self.incoming("register")
@@ -500,8 +578,12 @@ class TestPagesInVietnamese(unittest.TestCase):
         page = self.page(browser)
         self.assertEqual(page.get("lang"), "vi")
         self.assertEqual(self.texts(browser, "#doc-state"), ["Đã vào sổ"])
-        fields = dict(zip(self.texts(browser, "#doc-registration dt"),
-                          self.texts(browser, "#doc-registration dd")))
+        fields = dict(
+            zip(
+                self.texts(browser, "#doc-registration dt"),
+                self.texts(browser, "#doc-registration dd"),
+            )
+        )
         self.assertEqual(fields["Số đến"], str(document.arrival_number))
         self.assertEqual(fields["Số, ký hiệu"], "125/BTTTT-CĐSQG")
         self.assertEqual(fields["Ngày văn bản"], "20/11/2026")
@@ -510,7 +592,9 @@ class TestPagesInVietnamese(unittest.TestCase):
         self.assertEqual(fields["Độ mật"], "Thường (không mật)")
         self.assertEqual(fields["Độ khẩn"], "Thường")
         self.assertIn("Cơ quan ban hành", fields)
-        self.assertEqual(self.texts(browser, "#doc-registration-heading"), ["Thông tin vào sổ"])
+        self.assertEqual(
+            self.texts(browser, "#doc-registration-heading"), ["Thông tin vào sổ"]
+        )
         self.assertEqual(self.texts(browser, "#doc-history-heading"), ["Lịch sử xử lý"])
         self.assertEqual(self.texts(browser, "#doc-action-submit"), ["Trình lãnh đạo"])
         self.assertRegex(self.texts(browser, ".phutho-timeline-time")[0], DATETIME_RE)
@@ -519,16 +603,30 @@ class TestPagesInVietnamese(unittest.TestCase):
         self.assertIn("Đã vào sổ", menu)
         self.assertIn("Trình lãnh đạo", menu)
         body = normalize(page.body.text_content())
-        for english in ("Arrival number", "Registration (vào sổ)", "Processing history",
-                        "Submit to the leader", "Secrecy"):
+        for english in (
+            "Arrival number",
+            "Registration (vào sổ)",
+            "Processing history",
+            "Submit to the leader",
+            "Secrecy",
+        ):
             self.assertNotIn(english, body)
 
     def test_add_form_labels(self):
         browser = self.browser("vanthu.sotttt")
         browser.open(f"{self.agency.absolute_url()}/++add++IncomingDocument")
         labels = self.texts(browser, "label, legend")
-        for label in ("Trích yếu", "Số, ký hiệu", "Cơ quan ban hành", "Ngày văn bản",
-                      "Độ mật", "Độ khẩn", "Hạn xử lý", "Thông tin vào sổ", "Sổ văn bản đến"):
+        for label in (
+            "Trích yếu",
+            "Số, ký hiệu",
+            "Cơ quan ban hành",
+            "Ngày văn bản",
+            "Độ mật",
+            "Độ khẩn",
+            "Hạn xử lý",
+            "Thông tin vào sổ",
+            "Sổ văn bản đến",
+        ):
             self.assertIn(label, labels)
         self.assertNotIn("Subject (trích yếu)", labels)
 
@@ -539,7 +637,9 @@ class TestPagesInVietnamese(unittest.TestCase):
         nav = " ".join(self.texts(browser, "#phutho-agency-nav"))
         self.assertIn("Trang chủ", nav)
         self.assertIn("Tất cả cơ quan, đơn vị", nav)
-        self.assertIn("Cơ quan, đơn vị", self.texts(browser, ".phutho-home-agencies h2"))
+        self.assertIn(
+            "Cơ quan, đơn vị", self.texts(browser, ".phutho-home-agencies h2")
+        )
         self.assertIn("Xem tất cả", self.texts(browser, ".phutho-home-more"))
         self.assertIn("Địa chỉ", self.texts(browser, "#phutho-footer-contact dt"))
         for date in self.texts(browser, ".phutho-home-items time"):
@@ -552,7 +652,9 @@ class TestPagesInVietnamese(unittest.TestCase):
         self.incoming()
         browser = self.browser("vanthu.sotttt")
         browser.open(f"{self.portal.absolute_url()}/@@documents-dashboard")
-        self.assertEqual(self.texts(browser, "h1.documentFirstHeading"), ["Việc của tôi"])
+        self.assertEqual(
+            self.texts(browser, "h1.documentFirstHeading"), ["Việc của tôi"]
+        )
         self.assertIn("Văn bản đến chờ vào sổ", " ".join(self.texts(browser, "h2")))
 
     def test_english_on_request_with_cookie_negotiation(self):
@@ -566,12 +668,22 @@ class TestPagesInVietnamese(unittest.TestCase):
         browser.open(document.absolute_url())
         self.assertEqual(self.page(browser).get("lang"), "en")
         self.assertEqual(self.texts(browser, "#doc-state"), ["Registered"])
-        self.assertIn("Arrival number (số đến)", self.texts(browser, "#doc-registration dt"))
-        self.assertEqual(self.texts(browser, "#doc-registration-heading"), ["Registration (vào sổ)"])
-        self.assertEqual(self.texts(browser, "#doc-action-submit"), ["Submit to the leader"])
+        self.assertIn(
+            "Arrival number (số đến)", self.texts(browser, "#doc-registration dt")
+        )
+        self.assertEqual(
+            self.texts(browser, "#doc-registration-heading"), ["Registration (vào sổ)"]
+        )
+        self.assertEqual(
+            self.texts(browser, "#doc-action-submit"), ["Submit to the leader"]
+        )
         # Dates keep the Vietnamese form in English too.
-        fields = dict(zip(self.texts(browser, "#doc-registration dt"),
-                          self.texts(browser, "#doc-registration dd")))
+        fields = dict(
+            zip(
+                self.texts(browser, "#doc-registration dt"),
+                self.texts(browser, "#doc-registration dd"),
+            )
+        )
         self.assertEqual(fields["Document date"], "20/11/2026")
 
         other = self.browser("vanthu.sotttt")
@@ -608,17 +720,41 @@ class TestPloneGaps(unittest.TestCase):
 
     def test_gaps_are_filled(self):
         self.assertEqual(translate("Save", domain="plone", target_language="vi"), "Lưu")
-        self.assertEqual(translate("Cancel", domain="plone", target_language="vi"), "Hủy")
         self.assertEqual(
-            translate("Add ${name}", domain="plone", target_language="vi", mapping={"name": "Văn bản đến"}),
+            translate("Cancel", domain="plone", target_language="vi"), "Hủy"
+        )
+        self.assertEqual(
+            translate(
+                "Add ${name}",
+                domain="plone",
+                target_language="vi",
+                mapping={"name": "Văn bản đến"},
+            ),
             "Thêm Văn bản đến",
         )
-        self.assertEqual(translate("No value", domain="z3c.form", target_language="vi"), "Chưa chọn")
+        self.assertEqual(
+            translate("No value", domain="z3c.form", target_language="vi"), "Chưa chọn"
+        )
 
     def test_only_gaps(self):
         import plone.app.locales
 
-        ours = Path(__file__).parent.parent / "src" / "phutho" / "intranet" / "locales_plone" / "vi" / "LC_MESSAGES" / "plone.po"
-        plone_vi = Path(plone.app.locales.__file__).parent / "locales" / "vi" / "LC_MESSAGES" / "plone.po"
+        ours = (
+            Path(__file__).parent.parent
+            / "src"
+            / "phutho"
+            / "intranet"
+            / "locales_plone"
+            / "vi"
+            / "LC_MESSAGES"
+            / "plone.po"
+        )
+        plone_vi = (
+            Path(plone.app.locales.__file__).parent
+            / "locales"
+            / "vi"
+            / "LC_MESSAGES"
+            / "plone.po"
+        )
         translated = {m for m, e in messages(plone_vi).items() if e["msgstr"]}
         self.assertEqual(sorted(set(messages(ours)) & translated), [])

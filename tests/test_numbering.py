@@ -174,7 +174,9 @@ class TestConcurrentThreads(StorageCase):
         self.assertEqual(sorted(numbers), list(range(1, 1001)))
         with self.db.transaction() as conn:
             self.assertEqual(last_number(conn.root()["register"], 2026), 1000)
-        print(f"\n  2 threads x 500 numbers on FileStorage: {conflicts} conflicts retried")
+        print(
+            f"\n  2 threads x 500 numbers on FileStorage: {conflicts} conflicts retried"
+        )
 
 
 class TestConcurrentZEOClients(unittest.TestCase):
@@ -226,7 +228,9 @@ class TestTheRaceWouldCatchAMergingCounter(StorageCase):
         self.assertEqual(taken, [1, 1])
 
 
-@unittest.skipUnless(testing_postgres.available(), "PostgreSQL is not installed (make test installs it)")
+@unittest.skipUnless(
+    testing_postgres.available(), "PostgreSQL is not installed (make test installs it)"
+)
 class TestConcurrentRelStorageInstances(unittest.TestCase):
     """Two RelStorage clients on one real PostgreSQL database stand for two
     Zope instances of a scaled-out province."""
@@ -241,7 +245,11 @@ class TestConcurrentRelStorageInstances(unittest.TestCase):
         self.blobs = tempfile.mkdtemp()
 
         def open_db(index):
-            options = Options(keep_history=False, blob_dir=f"{self.blobs}/{index}", shared_blob_dir=False)
+            options = Options(
+                keep_history=False,
+                blob_dir=f"{self.blobs}/{index}",
+                shared_blob_dir=False,
+            )
             adapter = PostgreSQLAdapter(dsn=self.server.dsn("phutho"), options=options)
             return ZODB.DB(RelStorage(adapter, options=options))
 
@@ -260,4 +268,6 @@ class TestConcurrentRelStorageInstances(unittest.TestCase):
         self.assertEqual(sorted(numbers), list(range(1, 1001)))
         with self.dbs[1].transaction() as conn:
             self.assertEqual(last_number(conn.root()["register"], 2026), 1000)
-        print(f"\n  2 RelStorage clients on PostgreSQL x 500 numbers: {conflicts} conflicts retried")
+        print(
+            f"\n  2 RelStorage clients on PostgreSQL x 500 numbers: {conflicts} conflicts retried"
+        )

@@ -16,7 +16,6 @@ import os
 import transaction
 import unittest
 
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -140,7 +139,9 @@ class TestPagesInChromium(unittest.TestCase):
         page = self.open(DESKTOP)
         self.assertNoHorizontalScroll(page)
         self.assertFalse(page.locator(".phutho-nav-toggle").is_visible())
-        self.assertTrue(page.locator(".phutho-nav-items a", has_text="Thông báo").is_visible())
+        self.assertTrue(
+            page.locator(".phutho-nav-items a", has_text="Thông báo").is_visible()
+        )
         page.click(".phutho-nav-agencies summary")
         for agency in self.agencies.values():
             link = page.locator(".phutho-agency-menu a", has_text=agency["title"])

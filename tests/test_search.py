@@ -38,7 +38,6 @@ import unicodedata
 import unittest
 import zipfile
 
-
 FIXTURES = Path(__file__).parent / "fixtures"
 HOSTILE = ("corrupt.pdf", "bomb.docx", "billion-laughs.docx", "external-entity.docx")
 CONTENT_TYPES = {
@@ -79,7 +78,9 @@ class TestLexicon(unittest.TestCase):
         self.lexicon = Lexicon(WordSplitter(), FoldingNormalizer())
 
     def words(self, text):
-        return [self.lexicon.get_word(wid) for wid in self.lexicon.sourceToWordIds(text)]
+        return [
+            self.lexicon.get_word(wid) for wid in self.lexicon.sourceToWordIds(text)
+        ]
 
     def test_vietnamese_words_are_folded(self):
         self.assertEqual(
@@ -94,12 +95,18 @@ class TestLexicon(unittest.TestCase):
 
     def test_words_plone_lexicon_leaves_accented(self):
         # Plone's normalizer skips words starting above U+024F.
-        self.assertEqual(self.words("Ủy ban Ứng dụng Ở"), ["uy", "ban", "ung", "dung", "o"])
+        self.assertEqual(
+            self.words("Ủy ban Ứng dụng Ở"), ["uy", "ban", "ung", "dung", "o"]
+        )
 
     def test_query_terms_and_globs_are_folded(self):
         self.lexicon.sourceToWordIds("đường Đông")
-        self.assertEqual(self.lexicon.parseTerms("ĐƯỜNG đườ* Đô?g"), ["duong", "duo*", "do?g"])
-        self.assertEqual(self.lexicon.termToWordIds("ĐƯỜNG"), [self.lexicon.get_wid("duong")])
+        self.assertEqual(
+            self.lexicon.parseTerms("ĐƯỜNG đườ* Đô?g"), ["duong", "duo*", "do?g"]
+        )
+        self.assertEqual(
+            self.lexicon.termToWordIds("ĐƯỜNG"), [self.lexicon.get_wid("duong")]
+        )
         self.assertEqual(
             self.lexicon.globToWordIds(self.lexicon.parseTerms("Đườ*")[0]),
             [self.lexicon.get_wid("duong")],
@@ -127,7 +134,9 @@ class TestExtract(unittest.TestCase):
         self.assertIn("Sở Giao thông vận tải", text)  # second page
 
     def test_pdf_that_forbids_printing(self):
-        self.assertIn("Quyết định số 15/QĐ-UBND", extract_fixture("qd15-restricted.pdf"))
+        self.assertIn(
+            "Quyết định số 15/QĐ-UBND", extract_fixture("qd15-restricted.pdf")
+        )
 
     def test_docx(self):
         text = extract_fixture("annex.docx")
@@ -138,7 +147,9 @@ class TestExtract(unittest.TestCase):
 
     def test_odt(self):
         text = extract_fixture("annex.odt")
-        self.assertEqual(text.split(), "Biên bản nghiệm thu Công trình thủy lợi Đồng Xuân".split())
+        self.assertEqual(
+            text.split(), "Biên bản nghiệm thu Công trình thủy lợi Đồng Xuân".split()
+        )
 
     def test_hostile_files_raise(self):
         for name, reason in (
@@ -185,7 +196,9 @@ class SearchTestCase(unittest.TestCase):
         self.catalog = api.portal.get_tool("portal_catalog")
         self.agency = self.portal["co-quan"]["so-tttt"]
 
-    def incoming(self, title="Quyết định số 15 về việc phê duyệt dự án sửa chữa", **fields):
+    def incoming(
+        self, title="Quyết định số 15 về việc phê duyệt dự án sửa chữa", **fields
+    ):
         fields.setdefault("main_file", blob_file("qd15.pdf"))
         return api.content.create(
             container=container_for(self.agency, "IncomingDocument"),
@@ -200,7 +213,10 @@ class SearchTestCase(unittest.TestCase):
 
     def annex(self, document, name):
         return api.content.create(
-            container=document, type="Annex", title=f"Phụ lục {name}", file=blob_file(name)
+            container=document,
+            type="Annex",
+            title=f"Phụ lục {name}",
+            file=blob_file(name),
         )
 
     def found(self, **query):
@@ -215,7 +231,9 @@ class SearchTestCase(unittest.TestCase):
 class TestSearch(SearchTestCase):
     def test_text_indexes_use_the_folding_lexicon(self):
         for name in setup.TEXT_INDEXES:
-            self.assertEqual(self.catalog._catalog.getIndex(name).lexicon_id, "phutho_lexicon")
+            self.assertEqual(
+                self.catalog._catalog.getIndex(name).lexicon_id, "phutho_lexicon"
+            )
 
     def test_title_without_diacritics(self):
         document = self.path(self.incoming())
@@ -225,7 +243,12 @@ class TestSearch(SearchTestCase):
 
     def test_pdf_text(self):
         document = self.path(self.incoming())
-        for query in ("duong giao thong", '"đường giao thông nông thôn"', "đường", "DUONG"):
+        for query in (
+            "duong giao thong",
+            '"đường giao thông nông thôn"',
+            "đường",
+            "DUONG",
+        ):
             with self.subTest(query):
                 self.assertEqual(self.found(SearchableText=query), [document])
         self.assertEqual(self.found(Title="duong"), [])
@@ -248,16 +271,21 @@ class TestSearch(SearchTestCase):
         result = SearchHandler(self.portal, self.request).search(
             {"SearchableText": "duong giao thong", "fullobjects": False}
         )
-        self.assertEqual([item["@id"] for item in result["items"]], [document.absolute_url()])
+        self.assertEqual(
+            [item["@id"] for item in result["items"]], [document.absolute_url()]
+        )
 
     def test_annexes(self):
         document = self.incoming(main_file=None)
         docx = self.annex(document, "annex.docx")
         self.annex(document, "annex.odt")
         self.assertEqual(
-            self.found(SearchableText="cau treo"), [self.path(document), self.path(docx)]
+            self.found(SearchableText="cau treo"),
+            [self.path(document), self.path(docx)],
         )
-        self.assertIn(self.path(document), self.found(SearchableText="thuy loi dong xuan"))
+        self.assertIn(
+            self.path(document), self.found(SearchableText="thuy loi dong xuan")
+        )
 
         api.content.delete(docx)
         self.assertEqual(self.found(SearchableText="cau treo"), [])
@@ -269,11 +297,14 @@ class TestSearch(SearchTestCase):
             type="Annex",
             title="Ghi chú",
             file=NamedBlobFile(
-                data="Biên nhận hồ sơ".encode(), filename="ghi-chu.txt", contentType="text/plain"
+                data="Biên nhận hồ sơ".encode(),
+                filename="ghi-chu.txt",
+                contentType="text/plain",
             ),
         )
         self.assertEqual(
-            self.found(SearchableText="bien nhan"), [self.path(document), self.path(note)]
+            self.found(SearchableText="bien nhan"),
+            [self.path(document), self.path(note)],
         )
 
     def test_annex_file_replaced(self):
@@ -315,9 +346,16 @@ class TestSearch(SearchTestCase):
 
     def test_hostile_files_do_not_break_saving(self):
         for name in HOSTILE:
-            with self.subTest(name), self.assertLogs(cache.logger, logging.WARNING) as logs:
-                document = self.incoming(title=f"Tệp hỏng {name}", main_file=blob_file(name))
-                self.assertIn(self.path(document), self.found(SearchableText="tep hong"))
+            with (
+                self.subTest(name),
+                self.assertLogs(cache.logger, logging.WARNING) as logs,
+            ):
+                document = self.incoming(
+                    title=f"Tệp hỏng {name}", main_file=blob_file(name)
+                )
+                self.assertIn(
+                    self.path(document), self.found(SearchableText="tep hong")
+                )
                 self.assertEqual(cache.file_text(document.main_file, document), "")
                 self.assertIn(self.path(document), logs.output[0])
                 self.assertIn(name, logs.output[0])
@@ -326,7 +364,9 @@ class TestSearch(SearchTestCase):
 class TestCache(SearchTestCase):
     def setUp(self):
         super().setUp()
-        self.extract = mock.patch.object(cache, "extract_text", wraps=cache.extract_text)
+        self.extract = mock.patch.object(
+            cache, "extract_text", wraps=cache.extract_text
+        )
 
     def test_reindexing_does_not_extract_again(self):
         document = self.incoming()
@@ -334,7 +374,9 @@ class TestCache(SearchTestCase):
             document.reindexObject()
             processQueue()
             self.catalog.reindexIndex("SearchableText", self.request)
-            self.assertEqual(cache.file_text(document.main_file, document)[:12], "ỦY BAN NHÂN ")
+            self.assertEqual(
+                cache.file_text(document.main_file, document)[:12], "ỦY BAN NHÂN "
+            )
         extract.assert_not_called()
 
     def test_copies_carry_the_text(self):
@@ -377,7 +419,9 @@ class TestCache(SearchTestCase):
 
     def test_unsupported_formats_are_not_read(self):
         document = self.incoming(
-            main_file=NamedBlobFile(data=b"\xff\xd8", filename="scan.jpg", contentType="image/jpeg")
+            main_file=NamedBlobFile(
+                data=b"\xff\xd8", filename="scan.jpg", contentType="image/jpeg"
+            )
         )
         with self.extract as extract:
             self.assertIsNone(cache.file_text(document.main_file, document))

@@ -6,14 +6,14 @@ from datetime import datetime
 from datetime import timedelta
 from phutho.intranet.dates import today
 from phutho.intranet.testing import agency
-from phutho.intranet.testing import OUTGOING_TO_SIGNED
-from phutho.intranet.testing import run_transitions
 from phutho.intranet.testing import create_incoming
 from phutho.intranet.testing import create_outgoing
 from phutho.intranet.testing import DEMO_PASSWORD
+from phutho.intranet.testing import OUTGOING_TO_SIGNED
 from phutho.intranet.testing import PHUTHO_DEMO_INTEGRATION_TESTING
 from phutho.intranet.testing import PHUTHO_DEMO_SERVER_TESTING
 from phutho.intranet.testing import RestSession
+from phutho.intranet.testing import run_transitions
 from phutho.intranet.workflow.api import do_transition
 from phutho.intranet.workflow.correction import correct_registration
 from phutho.intranet.workflow.data import TransitionDataError
@@ -45,7 +45,10 @@ def secret_incoming(portal):
     """A registered confidential document of so-tttt."""
     login(portal, "vanthu.sotttt")
     doc = create_incoming(
-        agency(portal, "so-tttt"), secrecy="confidential", title="TUYỆT MẬT phương án", number_symbol="77/PA-CAT"
+        agency(portal, "so-tttt"),
+        secrecy="confidential",
+        title="TUYỆT MẬT phương án",
+        number_symbol="77/PA-CAT",
     )
     do_transition(doc, "register")
     return doc
@@ -83,7 +86,9 @@ class TestIntegration(unittest.TestCase):
         with self.assertRaises(TransitionDataError):
             correct_registration(doc, {"arrival_date": next_year}, "Nhầm năm")
         with self.assertRaises(TransitionDataError):
-            correct_registration(doc, {"arrival_date": datetime.now() + timedelta(days=3)}, "Nhầm")
+            correct_registration(
+                doc, {"arrival_date": datetime.now() + timedelta(days=3)}, "Nhầm"
+            )
 
     def test_no_registration_in_the_future(self):
         login(self.portal, "vanthu.sotttt")
@@ -99,13 +104,19 @@ class TestIntegration(unittest.TestCase):
 
     def test_reply_must_be_visible_and_of_the_same_agency(self):
         login(self.portal, "chuyenvien.ubndtinh")
-        foreign = create_outgoing(agency(self.portal, "ubnd-tinh"), "vx", secrecy="top_secret")
+        foreign = create_outgoing(
+            agency(self.portal, "ubnd-tinh"), "vx", secrecy="top_secret"
+        )
         login(self.portal, "vanthu.sotttt")
         doc = create_incoming(self.agency, number_symbol="504/BTTTT-CĐSQG")
         do_transition(doc, "register")
         do_transition(doc, "submit")
         login(self.portal, "lanhdao.sotttt")
-        lead = {"kind": "user", "id": "chuyenvien.sotttt", "deadline": (today() + timedelta(days=3)).isoformat()}
+        lead = {
+            "kind": "user",
+            "id": "chuyenvien.sotttt",
+            "deadline": (today() + timedelta(days=3)).isoformat(),
+        }
         do_transition(doc, "assign", data={"lead": lead})
         login(self.portal, "chuyenvien.sotttt")
         with self.assertRaises(TransitionDataError):
@@ -114,24 +125,41 @@ class TestIntegration(unittest.TestCase):
 
     def test_replace_only_through_a_replacement(self):
         login(self.portal, "chuyenvien.sotttt")
-        doc = create_outgoing(self.agency, "cntt", internal_recipients=[agency(self.portal, "so-noi-vu").UID()])
+        doc = create_outgoing(
+            self.agency,
+            "cntt",
+            internal_recipients=[agency(self.portal, "so-noi-vu").UID()],
+        )
         issue(self.portal, doc)
         login(self.portal, "lanhdao.sotttt")
-        offered = {t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(doc)}
+        offered = {
+            t["id"]
+            for t in api.portal.get_tool("portal_workflow").getTransitionsFor(doc)
+        }
         self.assertNotIn("replace", offered)
         with api.env.adopt_roles(["Manager"]):
             with self.assertRaises(TransitionDataError):
                 do_transition(doc, "replace")
 
     def test_secret_clerks_keep_secret_registers(self):
-        api.user.create(username="mat.sotttt", email="mat@phutho.gov.vn", password=DEMO_PASSWORD)
+        api.user.create(
+            username="mat.sotttt", email="mat@phutho.gov.vn", password=DEMO_PASSWORD
+        )
         api.group.add_user(groupname="so-tttt-secret-clerks", username="mat.sotttt")
-        api.user.create(username="thuong.sotttt", email="thuong@phutho.gov.vn", password=DEMO_PASSWORD)
+        api.user.create(
+            username="thuong.sotttt",
+            email="thuong@phutho.gov.vn",
+            password=DEMO_PASSWORD,
+        )
         api.group.add_user(groupname="so-tttt-clerks", username="thuong.sotttt")
         secret_register = self.agency["so-mat-den"]
         login(self.portal, "mat.sotttt")
         self.assertTrue(api.user.has_permission("View", obj=secret_register))
-        self.assertTrue(api.user.has_permission("phutho.intranet: Add IncomingDocument", obj=self.agency))
+        self.assertTrue(
+            api.user.has_permission(
+                "phutho.intranet: Add IncomingDocument", obj=self.agency
+            )
+        )
         login(self.portal, "thuong.sotttt")
         self.assertFalse(api.user.has_permission("View", obj=secret_register))
         self.assertTrue(api.user.has_permission("View", obj=self.agency["so-den"]))
@@ -139,13 +167,19 @@ class TestIntegration(unittest.TestCase):
     def test_period_folders_have_no_owner(self):
         login(self.portal, "vanthu.sotttt")
         doc = create_incoming(self.agency, number_symbol="505/BTTTT-CĐSQG")
-        for folder in (doc.aq_parent, doc.aq_parent.aq_parent, doc.aq_parent.aq_parent.aq_parent):
-            self.assertFalse([p for p, roles in folder.get_local_roles() if "Owner" in roles])
+        for folder in (
+            doc.aq_parent,
+            doc.aq_parent.aq_parent,
+            doc.aq_parent.aq_parent.aq_parent,
+        ):
+            self.assertFalse(
+                [p for p, roles in folder.get_local_roles() if "Owner" in roles]
+            )
 
     def test_csv_cells_are_never_formulas(self):
         from phutho.intranet.browser.register import spreadsheet_safe
 
-        self.assertEqual(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")")
+        self.assertEqual(spreadsheet_safe('=HYPERLINK("x")'), '\'=HYPERLINK("x")')
         self.assertEqual(spreadsheet_safe("-1"), "'-1")
         self.assertEqual(spreadsheet_safe("Quyết định"), "Quyết định")
 
@@ -163,14 +197,21 @@ class TestThroughHttp(unittest.TestCase):
             session.close()
 
     def as_(self, user_id):
-        session = RestSession(self.portal.absolute_url(), auth=(user_id, DEMO_PASSWORD) if user_id else None)
+        session = RestSession(
+            self.portal.absolute_url(),
+            auth=(user_id, DEMO_PASSWORD) if user_id else None,
+        )
         self.sessions.append(session)
         return session
 
     def test_relations_never_name_a_secret_document(self):
         secret = secret_incoming(self.portal)
         login(self.portal, "chuyenvien.sotttt")
-        doc = create_outgoing(self.agency, "cntt", internal_recipients=[agency(self.portal, "so-noi-vu").UID()])
+        doc = create_outgoing(
+            self.agency,
+            "cntt",
+            internal_recipients=[agency(self.portal, "so-noi-vu").UID()],
+        )
         doc.in_reply_to = [RelationValue(getUtility(IIntIds).register(secret))]
         issue(self.portal, doc)
         transaction.commit()
@@ -178,11 +219,17 @@ class TestThroughHttp(unittest.TestCase):
         self.assertEqual(outsider["in_reply_to"], [])
         self.assertNotIn("TUYỆT MẬT", str(outsider))
         insider = self.as_("vanthu.sotttt").get(doc.absolute_url()).json()
-        self.assertEqual([r["title"] for r in insider["in_reply_to"]], ["TUYỆT MẬT phương án"])
+        self.assertEqual(
+            [r["title"] for r in insider["in_reply_to"]], ["TUYỆT MẬT phương án"]
+        )
 
     def test_duplicates_of_secret_documents_stay_secret(self):
         secret_incoming(self.portal)
-        api.user.create(username="thuong.sotttt", email="thuong@phutho.gov.vn", password=DEMO_PASSWORD)
+        api.user.create(
+            username="thuong.sotttt",
+            email="thuong@phutho.gov.vn",
+            password=DEMO_PASSWORD,
+        )
         api.group.add_user(groupname="so-tttt-clerks", username="thuong.sotttt")
         transaction.commit()
         body = {
@@ -196,22 +243,49 @@ class TestThroughHttp(unittest.TestCase):
         }
         response = self.as_("thuong.sotttt").post(self.agency.absolute_url(), json=body)
         self.assertEqual(response.status_code, 201, response.text)
-        self.assertNotIn("77/PA-CAT", self.as_("thuong.sotttt").get("@search", params={"SearchableText": "TUYỆT MẬT"}).text)
+        self.assertNotIn(
+            "77/PA-CAT",
+            self.as_("thuong.sotttt")
+            .get("@search", params={"SearchableText": "TUYỆT MẬT"})
+            .text,
+        )
         response = self.as_("vanthu.sotttt").post(self.agency.absolute_url(), json=body)
         self.assertEqual(response.status_code, 409)  # its clerks are warned
 
     def test_signed_content_is_locked(self):
         login(self.portal, "chuyenvien.sotttt")
-        doc = create_outgoing(self.agency, "cntt", internal_recipients=[agency(self.portal, "so-noi-vu").UID()])
+        doc = create_outgoing(
+            self.agency,
+            "cntt",
+            internal_recipients=[agency(self.portal, "so-noi-vu").UID()],
+        )
         run_transitions(self.portal, doc, OUTGOING_TO_SIGNED)
         transaction.commit()
         clerk = self.as_("vanthu.sotttt")
-        response = clerk.patch(doc.absolute_url(), json={"content": "Sửa sau khi ký", "drafting_unit": self.agency["vp"].UID()})
+        response = clerk.patch(
+            doc.absolute_url(),
+            json={
+                "content": "Sửa sau khi ký",
+                "drafting_unit": self.agency["vp"].UID(),
+            },
+        )
         self.assertEqual(response.status_code, 403, response.text)
-        self.assertEqual(response.json()["error"]["fields"], ["content", "drafting_unit"])
-        self.assertNotIn("@correct-registration", response.json()["error"]["message"])  # not correctable
-        signed = {"data": "JVBERi0xLjQK", "encoding": "base64", "filename": "da-ky.pdf", "content-type": "application/pdf"}
-        self.assertEqual(clerk.patch(doc.absolute_url(), json={"signed_file": signed}).status_code, 204)
+        self.assertEqual(
+            response.json()["error"]["fields"], ["content", "drafting_unit"]
+        )
+        self.assertNotIn(
+            "@correct-registration", response.json()["error"]["message"]
+        )  # not correctable
+        signed = {
+            "data": "JVBERi0xLjQK",
+            "encoding": "base64",
+            "filename": "da-ky.pdf",
+            "content-type": "application/pdf",
+        }
+        self.assertEqual(
+            clerk.patch(doc.absolute_url(), json={"signed_file": signed}).status_code,
+            204,
+        )
 
     def test_offsets_become_local_time(self):
         body = {
@@ -238,8 +312,18 @@ class TestThroughHttp(unittest.TestCase):
         transaction.commit()
         leader = self.as_("lanhdao.sotttt")
         url = f"{doc.absolute_url()}/@workflow/assign"
-        lead = {"kind": "unit", "id": self.agency["cntt"].UID(), "deadline": (today() + timedelta(days=3)).isoformat()}
-        for body in ([1, 2], {"lead": "cntt"}, {"lead": lead, "instructions": 5}, {"lead": lead, "coordinators": 5}, {"lead": lead, "comment": 5}):
+        lead = {
+            "kind": "unit",
+            "id": self.agency["cntt"].UID(),
+            "deadline": (today() + timedelta(days=3)).isoformat(),
+        }
+        for body in (
+            [1, 2],
+            {"lead": "cntt"},
+            {"lead": lead, "instructions": 5},
+            {"lead": lead, "coordinators": 5},
+            {"lead": lead, "comment": 5},
+        ):
             with self.subTest(body=body):
                 self.assertEqual(leader.post(url, json=body).status_code, 400)
         self.assertEqual(leader.post(url, json={"lead": lead}).status_code, 200)

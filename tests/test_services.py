@@ -75,11 +75,17 @@ class TestScenario(RestCase):
         not_offered = transition("chuyenvien.sotttt", "submit_for_signature")
         self.assertEqual(not_offered.status_code, 400)
         self.assertNotIn("${", not_offered.json()["error"]["message"])
-        self.assertIn("không thể thực hiện thao tác này", not_offered.json()["error"]["message"])
+        self.assertIn(
+            "không thể thực hiện thao tác này", not_offered.json()["error"]["message"]
+        )
         refused = transition("truongphong.sotttt", "return_for_revision")
         self.assertEqual(refused.status_code, 400)
         self.assertIn("lý do", refused.json()["error"]["message"])  # in Vietnamese
-        self.ok(transition("truongphong.sotttt", "submit_for_signature", comment="Đồng ý trình ký"))
+        self.ok(
+            transition(
+                "truongphong.sotttt", "submit_for_signature", comment="Đồng ý trình ký"
+            )
+        )
         self.ok(transition("lanhdao.sotttt", "sign"))
         issued = self.ok(transition("vanthu.sotttt", "issue"))
         self.assertEqual(issued["review_state"], "issued")
@@ -87,18 +93,26 @@ class TestScenario(RestCase):
         self.assertEqual(document["symbol"], symbol)
 
         def b_status():
-            items = self.ok(self.as_("vanthu.sotttt").get(f"{url}/@delivery-status"))["items"]
+            items = self.ok(self.as_("vanthu.sotttt").get(f"{url}/@delivery-status"))[
+                "items"
+            ]
             self.assertEqual(len(items), 1)
             return items[0]
 
         status = b_status()
-        self.assertEqual((status["agency_title"], status["status_code"]), ("Sở Nội vụ", "01"))
+        self.assertEqual(
+            (status["agency_title"], status["status_code"]), ("Sở Nội vụ", "01")
+        )
 
         # Agency B: the clerk finds it in the incoming queue.
         queue = self.ok(
             self.as_("vanthu.snv").get(
                 f"{b.absolute_url()}/@search",
-                params={"portal_type": "IncomingDocument", "review_state": "received", "metadata_fields": "number_symbol"},
+                params={
+                    "portal_type": "IncomingDocument",
+                    "review_state": "received",
+                    "metadata_fields": "number_symbol",
+                },
             )
         )
         mine = [i for i in queue["items"] if i["number_symbol"] == symbol]
@@ -108,7 +122,9 @@ class TestScenario(RestCase):
         self.assertEqual(self.as_("vanthu.sotttt").get(incoming).status_code, 401)
 
         def b_transition(user, name, **body):
-            return self.ok(self.as_(user).post(f"{incoming}/@workflow/{name}", json=body))
+            return self.ok(
+                self.as_(user).post(f"{incoming}/@workflow/{name}", json=body)
+            )
 
         b_transition("vanthu.snv", "register")
         self.assertEqual(b_status()["status_code"], "03")
@@ -116,7 +132,9 @@ class TestScenario(RestCase):
         self.assertEqual(registered["arrival_number"], arrival)
         b_transition("vanthu.snv", "submit")
         deadline = (today() + timedelta(days=5)).isoformat()
-        bad = self.as_("lanhdao.snv").post(f"{incoming}/@workflow/assign", json={"instructions": "Xử lý"})
+        bad = self.as_("lanhdao.snv").post(
+            f"{incoming}/@workflow/assign", json={"instructions": "Xử lý"}
+        )
         self.assertEqual(bad.status_code, 400)
         b_transition(
             "lanhdao.snv",
@@ -130,16 +148,28 @@ class TestScenario(RestCase):
         b_transition("chuyenvien.snv", "start")
         self.assertEqual(b_status()["status_code"], "05")
         note = self.as_("chuyenvien.snv").post(
-            f"{incoming}/@progress", json={"text": "Đã lập danh sách cán bộ", "percent": 60}
+            f"{incoming}/@progress",
+            json={"text": "Đã lập danh sách cán bộ", "percent": 60},
         )
         self.assertEqual(note.status_code, 201, note.text)
         b_transition("chuyenvien.snv", "complete", comment="Đã cử cán bộ")
         self.assertEqual(b_status()["status_code"], "06")
 
-        history = self.ok(self.as_("chuyenvien.snv").get(f"{incoming}/@processing-history"))["items"]
+        history = self.ok(
+            self.as_("chuyenvien.snv").get(f"{incoming}/@processing-history")
+        )["items"]
         self.assertEqual(
             [h["action"] for h in history],
-            ["delivered", "register", "submit", "assign", "reassign", "start", "progress", "complete"],
+            [
+                "delivered",
+                "register",
+                "submit",
+                "assign",
+                "reassign",
+                "start",
+                "progress",
+                "complete",
+            ],
         )
         self.assertEqual(note.json(), history[6])  # the entry as the history shows it
         self.assertEqual(history[6]["percent"], 60)
@@ -161,10 +191,15 @@ class TestServicesPermissions(RestCase):
         doc = create_outgoing(a, "cntt")
         transaction.commit()
         url = doc.absolute_url()
-        self.assertEqual(self.as_("chuyenvien.sotttt").get(f"{url}/@processing-history").status_code, 200)
+        self.assertEqual(
+            self.as_("chuyenvien.sotttt").get(f"{url}/@processing-history").status_code,
+            200,
+        )
         for user in (None, "chuyenvien.snv", "chuyenvien2.sotttt", "quantri"):
             with self.subTest(user=user):
-                self.assertEqual(self.as_(user).get(f"{url}/@processing-history").status_code, 401)
+                self.assertEqual(
+                    self.as_(user).get(f"{url}/@processing-history").status_code, 401
+                )
 
     def test_progress_needs_the_workflow_permission(self):
         a = agency(self.portal, "so-tttt")
@@ -174,13 +209,16 @@ class TestServicesPermissions(RestCase):
         login(self.portal, "vanthu.sotttt")
         doc = create_incoming(a)
         transaction.commit()
-        response = self.as_("vanthu.sotttt").post(f"{doc.absolute_url()}/@progress", json={"text": "x"})
+        response = self.as_("vanthu.sotttt").post(
+            f"{doc.absolute_url()}/@progress", json={"text": "x"}
+        )
         self.assertEqual(response.status_code, 401)
 
     def test_webmaster_manages_group_membership(self):
         webmaster = self.as_("quantri")
         response = webmaster.patch(
-            "@groups/so-tttt-cntt-specialists", json={"users": {"chuyenvien2.sotttt": True}}
+            "@groups/so-tttt-cntt-specialists",
+            json={"users": {"chuyenvien2.sotttt": True}},
         )
         self.assertEqual(response.status_code, 204, response.text)
         group = self.ok(webmaster.get("@groups/so-tttt-cntt-specialists"))
@@ -197,14 +235,20 @@ class TestServicesPermissions(RestCase):
         self.assertEqual(self.as_("chuyenvien.snv").get(url).status_code, 403)
         people = self.ok(self.as_("chuyenvien.sotttt").get(url))
         self.assertIn("vanthu.sotttt", [i["token"] for i in people["items"]])
-        types = self.ok(self.as_(None).get("co-quan/so-tttt/@vocabularies/phutho.intranet.DocumentTypes"))
+        types = self.ok(
+            self.as_(None).get(
+                "co-quan/so-tttt/@vocabularies/phutho.intranet.DocumentTypes"
+            )
+        )
         self.assertIn("quyet-dinh", [i["token"] for i in types["items"]])
 
     def test_anonymous_reads_public_pages_only(self):
         anonymous = self.as_(None)
         self.assertEqual(anonymous.get("co-quan/so-tttt").status_code, 200)
         self.assertEqual(anonymous.get("co-quan/so-tttt/so-den").status_code, 401)
-        search = self.ok(anonymous.get("@search", params={"portal_type": "IncomingDocument"}))
+        search = self.ok(
+            anonymous.get("@search", params={"portal_type": "IncomingDocument"})
+        )
         self.assertEqual(search["items_total"], 0)
 
 
@@ -215,7 +259,9 @@ class TestRegistrationLock(RestCase):
         from plone.app.testing import login
 
         login(self.portal, "vanthu.sotttt")
-        self.doc = create_incoming(agency(self.portal, "so-tttt"), number_symbol="125/BTTTT-CĐSQG")
+        self.doc = create_incoming(
+            agency(self.portal, "so-tttt"), number_symbol="125/BTTTT-CĐSQG"
+        )
         transaction.commit()
         self.url = self.doc.absolute_url()
         self.clerk = self.as_("vanthu.sotttt")
@@ -223,27 +269,55 @@ class TestRegistrationLock(RestCase):
     def test_editable_before_registration(self):
         response = self.clerk.patch(self.url, json={"number_symbol": "126/BTTTT-CĐSQG"})
         self.assertEqual(response.status_code, 204, response.text)
-        self.assertEqual(self.ok(self.clerk.get(self.url))["number_symbol"], "126/BTTTT-CĐSQG")
+        self.assertEqual(
+            self.ok(self.clerk.get(self.url))["number_symbol"], "126/BTTTT-CĐSQG"
+        )
 
     def test_locked_after_registration_then_corrected_with_a_log(self):
         self.arrival = last_number(agency(self.portal, "so-tttt")["so-den"]) + 1
         self.ok(self.clerk.post(f"{self.url}/@workflow/register", json={}))
         # A registered document is a record: no plain edits any more.
-        for body in ({"number_symbol": "126/BTTTT-CĐSQG"}, {"title": "Khác"}, {"description": "Tóm tắt"}):
+        for body in (
+            {"number_symbol": "126/BTTTT-CĐSQG"},
+            {"title": "Khác"},
+            {"description": "Tóm tắt"},
+        ):
             self.assertEqual(self.clerk.patch(self.url, json=body).status_code, 401)
 
         correct = f"{self.url}/@correct-registration"
-        self.assertEqual(self.clerk.post(correct, json={"changes": {"number_symbol": "126/BTTTT-CĐSQG"}}).status_code, 400)
-        self.assertEqual(self.clerk.post(correct, json={"reason": "x", "changes": {"arrival_number": 5}}).status_code, 400)
-        self.assertEqual(self.clerk.post(correct, json={"reason": "x", "changes": {"document_date": "2026-13-01"}}).status_code, 400)
+        self.assertEqual(
+            self.clerk.post(
+                correct, json={"changes": {"number_symbol": "126/BTTTT-CĐSQG"}}
+            ).status_code,
+            400,
+        )
+        self.assertEqual(
+            self.clerk.post(
+                correct, json={"reason": "x", "changes": {"arrival_number": 5}}
+            ).status_code,
+            400,
+        )
+        self.assertEqual(
+            self.clerk.post(
+                correct,
+                json={"reason": "x", "changes": {"document_date": "2026-13-01"}},
+            ).status_code,
+            400,
+        )
         entry = self.ok(
             self.clerk.post(
                 correct,
-                json={"reason": "Nhập nhầm số ký hiệu", "changes": {"number_symbol": "126/BTTTT-CĐSQG"}},
+                json={
+                    "reason": "Nhập nhầm số ký hiệu",
+                    "changes": {"number_symbol": "126/BTTTT-CĐSQG"},
+                },
             ),
             201,
         )
-        self.assertEqual(entry["changes"]["number_symbol"], {"old": "125/BTTTT-CĐSQG", "new": "126/BTTTT-CĐSQG"})
+        self.assertEqual(
+            entry["changes"]["number_symbol"],
+            {"old": "125/BTTTT-CĐSQG", "new": "126/BTTTT-CĐSQG"},
+        )
         document = self.ok(self.clerk.get(self.url))
         self.assertEqual(document["number_symbol"], "126/BTTTT-CĐSQG")
         self.assertEqual(document["arrival_number"], self.arrival)
@@ -253,7 +327,8 @@ class TestRegistrationLock(RestCase):
         self.assertEqual(entry, history[-1])
         # Correcting to what is already recorded logs nothing.
         same = self.clerk.post(
-            correct, json={"reason": "Lần nữa", "changes": {"number_symbol": "126/BTTTT-CĐSQG"}}
+            correct,
+            json={"reason": "Lần nữa", "changes": {"number_symbol": "126/BTTTT-CĐSQG"}},
         )
         self.assertEqual(same.status_code, 400)
         # Mixed with a real change, the unchanged value is not logged.
@@ -262,13 +337,19 @@ class TestRegistrationLock(RestCase):
                 correct,
                 json={
                     "reason": "Nhầm tên cơ quan",
-                    "changes": {"number_symbol": "126/BTTTT-CĐSQG", "sender_name": "Bộ TT&TT"},
+                    "changes": {
+                        "number_symbol": "126/BTTTT-CĐSQG",
+                        "sender_name": "Bộ TT&TT",
+                    },
                 },
             ),
             201,
         )
         self.assertEqual(list(mixed["changes"]), ["sender_name"])
-        self.assertEqual(len(self.ok(self.clerk.get(f"{self.url}/@processing-history"))["items"]), len(history) + 1)
+        self.assertEqual(
+            len(self.ok(self.clerk.get(f"{self.url}/@processing-history"))["items"]),
+            len(history) + 1,
+        )
 
     def test_only_clerks_correct(self):
         self.ok(self.clerk.post(f"{self.url}/@workflow/register", json={}))

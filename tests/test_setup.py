@@ -1,8 +1,10 @@
 """Install, uninstall and upgrades of phutho.intranet."""
 
 from Acquisition import aq_base
+from persistent.list import PersistentList
 from phutho.intranet.content.indexers import to_datetime
 from phutho.intranet.dates import localize
+from phutho.intranet.dates import today
 from phutho.intranet.interfaces import IPhuthoIntranetLayer
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import create_incoming
@@ -14,11 +16,8 @@ from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
 from plone.base.utils import get_installer
-from persistent.list import PersistentList
 from plone.browserlayer import utils as browserlayer_utils
 from plone.folder.default import DefaultOrdering
-
-from phutho.intranet.dates import today
 from Products.CMFCore.indexing import processQueue
 from unittest import mock
 
@@ -41,7 +40,9 @@ class TestInstall(unittest.TestCase):
 
     def test_profile_version(self):
         setup = api.portal.get_tool("portal_setup")
-        self.assertEqual(setup.getLastVersionForProfile("phutho.intranet:default"), ("1001",))
+        self.assertEqual(
+            setup.getLastVersionForProfile("phutho.intranet:default"), ("1001",)
+        )
 
     def test_browserlayer(self):
         self.assertIn(IPhuthoIntranetLayer, browserlayer_utils.registered_layers())
@@ -145,11 +146,16 @@ class TestUpgrades(unittest.TestCase):
         annotations[DefaultOrdering.POS_KEY] = {}
         ids = sorted(month.objectIds())
         self.upgrade_from("1000")
-        self.assertIn("Modify portal content", self.portal.portal_actions.object.history.available_expr)
+        self.assertIn(
+            "Modify portal content",
+            self.portal.portal_actions.object.history.available_expr,
+        )
         self.assertNotIn(DefaultOrdering.ORDER_KEY, annotations)
         self.assertNotIn(DefaultOrdering.POS_KEY, annotations)
         self.assertEqual(sorted(month.objectIds()), ids)
-        self.assertIn("documents-dashboard", self.portal.portal_actions.user.objectIds())
+        self.assertIn(
+            "documents-dashboard", self.portal.portal_actions.user.objectIds()
+        )
 
     def test_1001_stores_missing_arrival_times(self):
         document = create_incoming(agency(self.portal, "so-tttt"))
@@ -159,14 +165,20 @@ class TestUpgrades(unittest.TestCase):
         self.upgrade_from("1000")
         stored = base.__dict__.get("arrival_date")
         self.assertIsNotNone(stored)
-        self.assertEqual(stored, localize(document.created()).replace(second=0, microsecond=0, tzinfo=None))
+        self.assertEqual(
+            stored,
+            localize(document.created()).replace(second=0, microsecond=0, tzinfo=None),
+        )
 
     def test_1001_registered_documents_keep_the_year_of_their_number(self):
         from phutho.intranet.workflow.api import do_transition
+
         document = create_incoming(agency(self.portal, "so-tttt"))
         do_transition(document, "register")
         registered = document._processing_history[-1]  # as if registered a year ago
-        registered["time"] = registered["time"].replace(year=registered["time"].year - 1)
+        registered["time"] = registered["time"].replace(
+            year=registered["time"].year - 1
+        )
         base = aq_base(document)
         del base.__dict__["arrival_date"]
         base._p_changed = True
@@ -178,17 +190,32 @@ class TestUpgrades(unittest.TestCase):
         catalog = api.portal.get_tool("portal_catalog")
         # As 1000 kept them: local midnight as a DateTime.
         with mock.patch("phutho.intranet.content.indexers.index_date", to_datetime):
-            document.reindexObject(idxs=["document_date"])  # index and metadata as 1000 made them
+            document.reindexObject(
+                idxs=["document_date"]
+            )  # index and metadata as 1000 made them
             processQueue()
-        self.assertNotEqual(catalog.unrestrictedSearchResults(UID=document.UID())[0].document_date, document.document_date)
+        self.assertNotEqual(
+            catalog.unrestrictedSearchResults(UID=document.UID())[0].document_date,
+            document.document_date,
+        )
         self.assertEqual(
-            len(catalog.unrestrictedSearchResults(UID=document.UID(), document_date=document.document_date)), 0
+            len(
+                catalog.unrestrictedSearchResults(
+                    UID=document.UID(), document_date=document.document_date
+                )
+            ),
+            0,
         )
         self.upgrade_from("1000")
         brain = catalog.unrestrictedSearchResults(UID=document.UID())[0]
         self.assertEqual(brain.document_date, document.document_date)
         self.assertEqual(
-            len(catalog.unrestrictedSearchResults(UID=document.UID(), document_date=document.document_date)), 1
+            len(
+                catalog.unrestrictedSearchResults(
+                    UID=document.UID(), document_date=document.document_date
+                )
+            ),
+            1,
         )
 
     def test_1001_documents_name_the_officials_group(self):
@@ -203,7 +230,9 @@ class TestUpgrades(unittest.TestCase):
         api.group.delete(groupname=officials)  # 1000 had no such group
         self.upgrade_from("1000")
         self.assertEqual(document.get_local_roles_for_userid(officials), ("Official",))
-        self.assertEqual(document.get_local_roles_for_userid("so-tttt-cntt-specialists"), ())
+        self.assertEqual(
+            document.get_local_roles_for_userid("so-tttt-cntt-specialists"), ()
+        )
         members = api.portal.get_tool("portal_groups").getGroupMembers(officials)
         self.assertIn("so-tttt-clerks", members)
         self.assertIn("so-tttt-cntt-specialists", members)
@@ -217,7 +246,11 @@ class TestUpgrades(unittest.TestCase):
         do_transition(document, "register")
         do_transition(document, "submit")
         login(self.portal, "lanhdao.sotttt")
-        lead = {"kind": "user", "id": "chuyenvien.sotttt", "deadline": today().isoformat()}
+        lead = {
+            "kind": "user",
+            "id": "chuyenvien.sotttt",
+            "deadline": today().isoformat(),
+        }
         do_transition(document, "assign", data={"lead": lead})
         login(self.portal, "chuyenvien.sotttt")
         do_transition(document, "complete")
@@ -228,5 +261,10 @@ class TestUpgrades(unittest.TestCase):
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
         login(self.portal, TEST_USER_NAME)
         self.upgrade_from("1000")
-        self.assertEqual([e["id"] for e in assignments_of(document, open_only=True)], ["chuyenvien.sotttt"])
-        self.assertIn("Specialist", document.get_local_roles_for_userid("chuyenvien.sotttt"))
+        self.assertEqual(
+            [e["id"] for e in assignments_of(document, open_only=True)],
+            ["chuyenvien.sotttt"],
+        )
+        self.assertIn(
+            "Specialist", document.get_local_roles_for_userid("chuyenvien.sotttt")
+        )

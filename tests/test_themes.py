@@ -49,7 +49,9 @@ class TestInstall(unittest.TestCase):
 
     def test_theme_enabled(self):
         self.assertEqual(getCurrentTheme(), "phutho")
-        self.assertTrue(api.portal.get_registry_record("enabled", interface=IThemeSettings))
+        self.assertTrue(
+            api.portal.get_registry_record("enabled", interface=IThemeSettings)
+        )
 
     def test_theme_inherits_barceloneta_css(self):
         rules = api.portal.get_registry_record("rules", interface=IThemeSettings)
@@ -75,11 +77,15 @@ class TestUninstall(unittest.TestCase):
         self.portal = self.layer["portal"]
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
         self.previous = IAnnotations(self.portal)[theme_setup.PREVIOUS_LAYOUT_KEY]
-        get_installer(self.portal, self.layer["request"]).uninstall_product("phutho.intranet")
+        get_installer(self.portal, self.layer["request"]).uninstall_product(
+            "phutho.intranet"
+        )
 
     def test_barceloneta_is_back(self):
         self.assertEqual(getCurrentTheme(), "barceloneta")
-        self.assertTrue(api.portal.get_registry_record("enabled", interface=IThemeSettings))
+        self.assertTrue(
+            api.portal.get_registry_record("enabled", interface=IThemeSettings)
+        )
 
     def test_previous_layout_is_back(self):
         self.assertEqual(self.portal.getLayout(), self.previous)
@@ -101,14 +107,19 @@ class TestMarkupWithoutTheme(unittest.TestCase):
 
     def test_front_page(self):
         doc = self.render("portal-home")
-        self.assertEqual(texts(doc, "#portal-logo .phutho-authority"), [PROVINCE_AUTHORITY])
+        self.assertEqual(
+            texts(doc, "#portal-logo .phutho-authority"), [PROVINCE_AUTHORITY]
+        )
         self.assertEqual(
             texts(doc, ".phutho-agency-menu li:not(.phutho-agency-all) a"),
             by_title(agency["title"] for agency in demo_agencies().values()),
         )
         self.assertEqual(
             [link.get("href") for link in doc.cssselect(".phutho-nav-items > li > a")],
-            [self.portal.absolute_url() + path for path in ("", "/tin-tuc", "/thong-bao")],
+            [
+                self.portal.absolute_url() + path
+                for path in ("", "/tin-tuc", "/thong-bao")
+            ],
         )
         self.assertEqual(texts(doc, "#phutho-footer-contact h2"), ["UBND tỉnh Phú Thọ"])
 
@@ -120,7 +131,9 @@ class TestMarkupWithoutTheme(unittest.TestCase):
         self.assertEqual(len(announcements), 2)
         date = news[0].cssselect("time")[0].text
         self.assertRegex(date, r"^\d{2}/\d{2}/\d{4}$")
-        self.assertEqual(len(texts(doc, "#phutho-home-agencies li")), len(demo_agencies()))
+        self.assertEqual(
+            len(texts(doc, "#phutho-home-agencies li")), len(demo_agencies())
+        )
 
     def test_front_page_limits_news(self):
         folder = self.portal["tin-tuc"]
@@ -128,7 +141,9 @@ class TestMarkupWithoutTheme(unittest.TestCase):
         for index in range(8):
             api.content.create(folder, "News Item", id=f"extra-{index}", title="Extra")
         doc = self.render("portal-home")
-        self.assertEqual(len(doc.cssselect("#phutho-home-tin-tuc .phutho-home-items li")), 5)
+        self.assertEqual(
+            len(doc.cssselect("#phutho-home-tin-tuc .phutho-home-items li")), 5
+        )
 
     def test_navigation_shows_only_what_the_user_may_see(self):
         self.portal["thong-bao"].manage_permission("View", ["Manager"], acquire=False)
@@ -160,7 +175,9 @@ class TestEmptySite(unittest.TestCase):
 
     def test_front_page_and_footer(self):
         doc = html.fromstring(self.portal.restrictedTraverse("portal-home")())
-        self.assertEqual(doc.cssselect(".phutho-home-listing, #phutho-home-agencies"), [])
+        self.assertEqual(
+            doc.cssselect(".phutho-home-listing, #phutho-home-agencies"), []
+        )
         self.assertEqual(doc.cssselect(".phutho-nav-agencies"), [])
         footer = doc.cssselect("#phutho-footer-contact")[0]
         self.assertEqual(
@@ -184,7 +201,10 @@ class TestThemedPages(unittest.TestCase):
     def get(self, path="", **kwargs):
         """Return the parsed page, as a browser asks for it."""
         response = requests.get(
-            f"{self.portal_url}{path}", headers={"Accept": "text/html"}, timeout=30, **kwargs
+            f"{self.portal_url}{path}",
+            headers={"Accept": "text/html"},
+            timeout=30,
+            **kwargs,
         )
         self.assertEqual(response.status_code, 200, response.url)
         return html.fromstring(response.content)
@@ -203,7 +223,9 @@ class TestThemedPages(unittest.TestCase):
         self.assertIn("phutho-theme", doc.body.get("class"))
         self.assertIn("template-portal-home", doc.body.get("class"))
         # Barceloneta's CSS is the theme's, ours comes after it.
-        stylesheets = [link.get("href") for link in doc.cssselect("link[rel=stylesheet]")]
+        stylesheets = [
+            link.get("href") for link in doc.cssselect("link[rel=stylesheet]")
+        ]
         self.assertTrue(stylesheets[-1].endswith("/++theme++phutho/css/phutho.css"))
         self.assertTrue(any("barceloneta.min.css" in href for href in stylesheets))
         viewport = doc.cssselect('meta[name="viewport"]')[0].get("content")
@@ -216,8 +238,12 @@ class TestThemedPages(unittest.TestCase):
         self.assertEqual(texts(header, ".phutho-authority"), [PROVINCE_AUTHORITY])
         emblem = header.cssselect("img.phutho-emblem")[0]
         self.assertTrue(emblem.get("src").endswith("/++theme++phutho/emblem.svg"))
-        self.assertEqual(len(header.cssselect("#portal-searchbox [name=SearchableText]")), 1)
-        self.assertEqual(len(header.cssselect("#portal-anontools #personaltools-login")), 1)
+        self.assertEqual(
+            len(header.cssselect("#portal-searchbox [name=SearchableText]")), 1
+        )
+        self.assertEqual(
+            len(header.cssselect("#portal-anontools #personaltools-login")), 1
+        )
 
     def test_agency_navigation(self):
         doc = self.get()
@@ -248,14 +274,22 @@ class TestThemedPages(unittest.TestCase):
         ):
             response = requests.get(f"{self.portal_url}{path}", timeout=30)
             self.assertEqual(response.status_code, 200, path)
-            self.assertTrue(response.headers["Content-Type"].startswith(content_type), path)
+            self.assertTrue(
+                response.headers["Content-Type"].startswith(content_type), path
+            )
 
     def test_edit_form_keeps_barceloneta_backend(self):
         doc = self.get("/co-quan/so-tttt/edit", auth=("quantri", DEMO_PASSWORD))
         self.assertEqual(len(doc.cssselect("#edit-bar")), 1)
-        stylesheets = [link.get("href") for link in doc.cssselect("link[rel=stylesheet]")]
-        self.assertTrue(any("/++theme++barceloneta/css/" in href for href in stylesheets))
+        stylesheets = [
+            link.get("href") for link in doc.cssselect("link[rel=stylesheet]")
+        ]
+        self.assertTrue(
+            any("/++theme++barceloneta/css/" in href for href in stylesheets)
+        )
         self.assertFalse(any("phutho.css" in href for href in stylesheets))
         self.assertEqual(doc.cssselect(".phutho-header, .phutho-navbar"), [])
-        self.assertEqual(len(doc.cssselect("form#form input[name='form.widgets.title']")), 1)
+        self.assertEqual(
+            len(doc.cssselect("form#form input[name='form.widgets.title']")), 1
+        )
         self.assertEqual(len(doc.cssselect("form#form [name='form.buttons.save']")), 1)

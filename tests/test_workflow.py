@@ -2,20 +2,20 @@
 deadlines, internal delivery, recall and replacement."""
 
 from datetime import date
-from DateTime import DateTime
 from datetime import timedelta
+from DateTime import DateTime
 from phutho.intranet.dates import today
-from phutho.intranet.numbering.api import last_number
 from phutho.intranet.groups import agency_group_id
 from phutho.intranet.groups import unit_group_id
+from phutho.intranet.numbering.api import last_number
 from phutho.intranet.testing import agency
-from phutho.intranet.testing import OUTGOING_TO_ISSUED
-from phutho.intranet.testing import OUTGOING_TO_SIGNED
-from phutho.intranet.testing import run_transitions
 from phutho.intranet.testing import create_incoming
 from phutho.intranet.testing import create_outgoing
 from phutho.intranet.testing import DEMO_PASSWORD
+from phutho.intranet.testing import OUTGOING_TO_ISSUED
+from phutho.intranet.testing import OUTGOING_TO_SIGNED
 from phutho.intranet.testing import PHUTHO_DEMO_INTEGRATION_TESTING
+from phutho.intranet.testing import run_transitions
 from phutho.intranet.workflow.api import do_transition
 from phutho.intranet.workflow.assignment import is_overdue
 from phutho.intranet.workflow.data import TransitionDataError
@@ -53,7 +53,11 @@ class WorkflowCase(unittest.TestCase):
 
     def assign(self, doc, lead=None, **data):
         self.as_("lanhdao.sotttt")
-        lead = lead or {"kind": "unit", "id": self.agency["cntt"].UID(), "deadline": in_days(7)}
+        lead = lead or {
+            "kind": "unit",
+            "id": self.agency["cntt"].UID(),
+            "deadline": in_days(7),
+        }
         do_transition(doc, "assign", data=dict(lead=lead, **data))
 
     def state(self, doc):
@@ -65,18 +69,26 @@ class TestIncomingRules(WorkflowCase):
         base = last_number(self.agency["so-den"])  # the demo documents took some
         first = self.registered()
         second = self.registered(number_symbol="126/BTTTT-CĐSQG")
-        self.assertEqual((first.arrival_number, second.arrival_number), (base + 1, base + 2))
+        self.assertEqual(
+            (first.arrival_number, second.arrival_number), (base + 1, base + 2)
+        )
         self.assertEqual(first.register, self.agency["so-den"].UID())
-        brains = self.catalog(register_uid=self.agency["so-den"].UID(), sort_on="register_number")
+        brains = self.catalog(
+            register_uid=self.agency["so-den"].UID(), sort_on="register_number"
+        )
         self.assertEqual([b.register_number for b in brains], list(range(1, base + 3)))
 
     def test_registration_refused_without_matching_register(self):
         self.as_("vanthu.sotttt")
         doc = create_incoming(self.agency)
         with self.assertRaises(TransitionDataError):
-            do_transition(doc, "register", data={"register": self.agency["so-di"].UID()})
+            do_transition(
+                doc, "register", data={"register": self.agency["so-di"].UID()}
+            )
         with self.assertRaises(TransitionDataError):
-            do_transition(doc, "register", data={"register": self.agency["so-mat-den"].UID()})
+            do_transition(
+                doc, "register", data={"register": self.agency["so-mat-den"].UID()}
+            )
         self.assertEqual(self.state(doc), "received")
         self.assertIsNone(doc.arrival_number)
         self.assertEqual(history_of(doc), [])
@@ -99,7 +111,9 @@ class TestIncomingRules(WorkflowCase):
         self.as_("vanthu.sotttt")
         doc = create_incoming(self.agency)
         with self.assertRaises(TransitionDataError) as refused:
-            do_transition(doc, "register", data={"register": self.agency["so-den"].UID()})
+            do_transition(
+                doc, "register", data={"register": self.agency["so-den"].UID()}
+            )
         self.assertEqual(refused.exception.args[0], "error_register_closed")
         self.assertEqual(api.content.get_state(doc), "received")
 
@@ -136,20 +150,54 @@ class TestIncomingRules(WorkflowCase):
         with self.assertRaises(TransitionDataError):
             do_transition(doc, "assign", data={"instructions": "Xử lý"})
         with self.assertRaises(TransitionDataError):
-            do_transition(doc, "assign", data={"lead": {"kind": "unit", "id": self.agency["cntt"].UID()}})
+            do_transition(
+                doc,
+                "assign",
+                data={"lead": {"kind": "unit", "id": self.agency["cntt"].UID()}},
+            )
         with self.assertRaises(TransitionDataError):  # a unit of another agency
             unit = agency(self.portal, "so-noi-vu")["tcbc"]
-            do_transition(doc, "assign", data={"lead": {"kind": "unit", "id": unit.UID(), "deadline": in_days(3)}})
+            do_transition(
+                doc,
+                "assign",
+                data={
+                    "lead": {"kind": "unit", "id": unit.UID(), "deadline": in_days(3)}
+                },
+            )
         with self.assertRaises(TransitionDataError):  # an official of another agency
-            do_transition(doc, "assign", data={"lead": {"kind": "user", "id": "chuyenvien.snv", "deadline": in_days(3)}})
+            do_transition(
+                doc,
+                "assign",
+                data={
+                    "lead": {
+                        "kind": "user",
+                        "id": "chuyenvien.snv",
+                        "deadline": in_days(3),
+                    }
+                },
+            )
         with self.assertRaises(TransitionDataError):  # a deadline in the past
-            do_transition(doc, "assign", data={"lead": {"kind": "unit", "id": self.agency["cntt"].UID(), "deadline": in_days(-1)}})
+            do_transition(
+                doc,
+                "assign",
+                data={
+                    "lead": {
+                        "kind": "unit",
+                        "id": self.agency["cntt"].UID(),
+                        "deadline": in_days(-1),
+                    }
+                },
+            )
         self.assertEqual(self.state(doc), "submitted")
         do_transition(
             doc,
             "assign",
             data={
-                "lead": {"kind": "unit", "id": self.agency["cntt"].UID(), "deadline": in_days(7)},
+                "lead": {
+                    "kind": "unit",
+                    "id": self.agency["cntt"].UID(),
+                    "deadline": in_days(7),
+                },
                 "coordinators": [{"kind": "user", "id": "chuyenvien2.sotttt"}],
                 "instructions": "Phòng CNTT chủ trì, Văn phòng phối hợp.",
             },
@@ -157,7 +205,9 @@ class TestIncomingRules(WorkflowCase):
         self.assertEqual(self.state(doc), "assigned")
         entry = history_of(doc)[-1]
         self.assertEqual(entry["actor"], "lanhdao.sotttt")
-        self.assertEqual(entry["instructions"], "Phòng CNTT chủ trì, Văn phòng phối hợp.")
+        self.assertEqual(
+            entry["instructions"], "Phòng CNTT chủ trì, Văn phòng phối hợp."
+        )
         self.assertEqual(
             [(a["role"], a["deadline"]) for a in entry["assignees"]],
             [("lead", in_days(7)), ("coordinator", in_days(7))],
@@ -173,10 +223,18 @@ class TestIncomingRules(WorkflowCase):
         self.assign(doc)
         self.as_("truongphong.sotttt")
         with self.assertRaises(TransitionDataError):
-            do_transition(doc, "reassign", data={"handler": "chuyenvien2.sotttt"})  # other unit
-        do_transition(doc, "reassign", data={"handler": "chuyenvien.sotttt", "instructions": "Em xử lý"})
+            do_transition(
+                doc, "reassign", data={"handler": "chuyenvien2.sotttt"}
+            )  # other unit
+        do_transition(
+            doc,
+            "reassign",
+            data={"handler": "chuyenvien.sotttt", "instructions": "Em xử lý"},
+        )
         self.as_("chuyenvien.sotttt")
-        pending = self.catalog(assignees=["chuyenvien.sotttt"], review_state=["assigned", "in_progress"])
+        pending = self.catalog(
+            assignees=["chuyenvien.sotttt"], review_state=["assigned", "in_progress"]
+        )
         self.assertIn(doc.UID(), [b.UID for b in pending])
 
     def test_specialist_of_another_unit_cannot_process(self):
@@ -188,23 +246,33 @@ class TestIncomingRules(WorkflowCase):
 
     def test_complete_links_the_reply(self):
         doc = self.registered()
-        self.assign(doc, lead={"kind": "user", "id": "chuyenvien.sotttt", "deadline": in_days(5)})
+        self.assign(
+            doc,
+            lead={"kind": "user", "id": "chuyenvien.sotttt", "deadline": in_days(5)},
+        )
         self.as_("chuyenvien.sotttt")
         reply = create_outgoing(self.agency, "cntt", in_reply_to=[])
         do_transition(doc, "start")
         with self.assertRaises(TransitionDataError):
             do_transition(doc, "complete", data={"reply": doc.UID()})
-        do_transition(doc, "complete", data={"reply": reply.UID()}, comment="Đã có văn bản trả lời")
+        do_transition(
+            doc,
+            "complete",
+            data={"reply": reply.UID()},
+            comment="Đã có văn bản trả lời",
+        )
         self.assertEqual(self.state(doc), "completed")
         self.assertEqual([r.to_object for r in doc.related_documents], [reply])
         self.assertEqual(history_of(doc)[-1]["reply"], reply.UID())
-        pending = self.catalog(assignees=["chuyenvien.sotttt"], review_state=["assigned", "in_progress"])
+        pending = self.catalog(
+            assignees=["chuyenvien.sotttt"], review_state=["assigned", "in_progress"]
+        )
         self.assertNotIn(doc.UID(), [b.UID for b in pending])
 
     def test_reopen_of_a_document_completed_before_marks(self):
+        from persistent.list import PersistentList
         from phutho.intranet.workflow.assignment import make_entry
         from phutho.intranet.workflow.assignment import reopen_completed
-        from persistent.list import PersistentList
 
         doc = self.registered()
         unit = self.agency["cntt"].UID()
@@ -217,7 +285,9 @@ class TestIncomingRules(WorkflowCase):
             record["closed"] = True  # as completion closed them, unmarked
         doc._assignments = PersistentList(records)
         reopened = reopen_completed(doc)
-        self.assertEqual([(e["role"], e["id"]) for e in reopened], [("lead", "chuyenvien2.sotttt")])
+        self.assertEqual(
+            [(e["role"], e["id"]) for e in reopened], [("lead", "chuyenvien2.sotttt")]
+        )
 
     def test_no_past_deadline_by_any_route(self):
         past = (today() - timedelta(days=1)).isoformat()
@@ -230,7 +300,9 @@ class TestIncomingRules(WorkflowCase):
         self.assign(doc)
         self.as_("truongphong.sotttt")
         with self.assertRaises(TransitionDataError) as refused:
-            do_transition(doc, "reassign", data={"handler": "chuyenvien.sotttt", "deadline": past})
+            do_transition(
+                doc, "reassign", data={"handler": "chuyenvien.sotttt", "deadline": past}
+            )
         self.assertEqual(refused.exception.args[0], "error_deadline_past")
 
     def test_dates_are_whole_or_refused(self):
@@ -239,7 +311,9 @@ class TestIncomingRules(WorkflowCase):
         self.assertEqual(parse_date("31/12/2026"), date(2026, 12, 31))
         self.assertEqual(parse_date(" 2026-12-31 "), date(2026, 12, 31))
         self.assertEqual(parse_date("2026-12-31T08:00:00+07:00"), date(2026, 12, 31))
-        self.assertEqual(parse_date("2026-12-30T20:00:00Z"), date(2026, 12, 31))  # 03:00 local
+        self.assertEqual(
+            parse_date("2026-12-30T20:00:00Z"), date(2026, 12, 31)
+        )  # 03:00 local
         for bad in ("31/12/2026x", "2026-12-31junk", "2026-13-01", "31-12-2026"):
             with self.assertRaises(TransitionDataError, msg=bad):
                 parse_date(bad)
@@ -261,9 +335,13 @@ class TestIncomingRules(WorkflowCase):
             {(e["role"], e["id"]) for e in history_of(doc)[-1]["assignees"]},
             {("lead", self.agency["cntt"].UID()), ("handler", "chuyenvien.sotttt")},
         )
-        pending = self.catalog(assignees=["chuyenvien.sotttt"], review_state=["assigned", "in_progress"])
+        pending = self.catalog(
+            assignees=["chuyenvien.sotttt"], review_state=["assigned", "in_progress"]
+        )
         self.assertIn(doc.UID(), [b.UID for b in pending])
-        self.layer["request"].__annotations__.clear()  # borg.localrole caches per request
+        self.layer[
+            "request"
+        ].__annotations__.clear()  # borg.localrole caches per request
         self.as_("chuyenvien.sotttt")
         do_transition(doc, "complete", comment="Đã bổ sung")
         self.assertEqual(self.state(doc), "completed")
@@ -272,7 +350,10 @@ class TestIncomingRules(WorkflowCase):
         from phutho.intranet.workflow.progress import add_progress_note
 
         doc = self.registered()
-        self.assign(doc, lead={"kind": "user", "id": "chuyenvien.sotttt", "deadline": in_days(5)})
+        self.assign(
+            doc,
+            lead={"kind": "user", "id": "chuyenvien.sotttt", "deadline": in_days(5)},
+        )
         self.as_("chuyenvien.sotttt")
         doc.setModificationDate(DateTime("2026/01/01 08:00 GMT+7"))
         add_progress_note(doc, "Đã họp với các phòng liên quan", 40)
@@ -298,7 +379,10 @@ class TestIncomingRules(WorkflowCase):
             self.assertFalse(is_overdue(doc, done), done)
         self.as_("lanhdao.sotttt")
         yesterday = today() - timedelta(days=1)  # deadlines are indexed as dates
-        late = self.catalog(deadline={"query": yesterday, "range": "max"}, review_state=["assigned", "in_progress"])
+        late = self.catalog(
+            deadline={"query": yesterday, "range": "max"},
+            review_state=["assigned", "in_progress"],
+        )
         self.assertEqual([b.UID for b in late], [doc.UID()])
 
 
@@ -307,18 +391,33 @@ class TestSecrecy(WorkflowCase):
 
     def setUp(self):
         super().setUp()
-        api.user.create(username="vanthu2.sotttt", email="vt2@phutho.gov.vn", password=DEMO_PASSWORD)
+        api.user.create(
+            username="vanthu2.sotttt", email="vt2@phutho.gov.vn", password=DEMO_PASSWORD
+        )
         api.group.add_user(groupname="so-tttt-clerks", username="vanthu2.sotttt")
 
     def test_secret_incoming_hidden_from_ordinary_clerks(self):
         self.as_("vanthu.sotttt")  # in the secret-clerks group too
-        doc = create_incoming(self.agency, secrecy="confidential", title="Phương án bảo vệ bí mật hệ thống")
+        doc = create_incoming(
+            self.agency,
+            secrecy="confidential",
+            title="Phương án bảo vệ bí mật hệ thống",
+        )
         do_transition(doc, "register")
         self.assertEqual(doc.register, self.agency["so-mat-den"].UID())
         do_transition(doc, "submit")
-        self.assign(doc, lead={"kind": "user", "id": "chuyenvien.sotttt", "deadline": in_days(3)})
+        self.assign(
+            doc,
+            lead={"kind": "user", "id": "chuyenvien.sotttt", "deadline": in_days(3)},
+        )
         visible = {"vanthu.sotttt", "lanhdao.sotttt", "chuyenvien.sotttt"}
-        hidden = {"vanthu2.sotttt", "truongphong.sotttt", "chuyenvien2.sotttt", "vanthu.snv", "quantri"}
+        hidden = {
+            "vanthu2.sotttt",
+            "truongphong.sotttt",
+            "chuyenvien2.sotttt",
+            "vanthu.snv",
+            "quantri",
+        }
         for user in visible | hidden:
             self.as_(user)
             with self.subTest(user=user):
@@ -330,7 +429,12 @@ class TestSecrecy(WorkflowCase):
 
     def test_secret_outgoing_hidden_from_other_officials_once_issued(self):
         self.as_("chuyenvien.sotttt")
-        doc = create_outgoing(self.agency, "cntt", secrecy="secret", internal_recipients=[agency(self.portal, "so-noi-vu").UID()])
+        doc = create_outgoing(
+            self.agency,
+            "cntt",
+            secrecy="secret",
+            internal_recipients=[agency(self.portal, "so-noi-vu").UID()],
+        )
         run_transitions(self.portal, doc, OUTGOING_TO_ISSUED)
         self.assertEqual(doc.register, self.agency["so-mat-di"].UID())
         self.as_("chuyenvien2.sotttt")
@@ -339,7 +443,9 @@ class TestSecrecy(WorkflowCase):
         self.assertFalse(self.catalog(UID=doc.UID()))
         # The recipient's copy is secret too: its ordinary clerks don't see it.
         copy_uid = delivery_status(doc)[0]["document"]
-        api.user.create(username="vanthu2.snv", email="vt2snv@phutho.gov.vn", password=DEMO_PASSWORD)
+        api.user.create(
+            username="vanthu2.snv", email="vt2snv@phutho.gov.vn", password=DEMO_PASSWORD
+        )
         api.group.add_user(groupname="so-noi-vu-clerks", username="vanthu2.snv")
         self.as_("vanthu2.snv")
         self.assertFalse(self.catalog(UID=copy_uid))
@@ -353,14 +459,22 @@ class TestOutgoing(WorkflowCase):
 
     def draft(self, **fields):
         self.as_("chuyenvien.sotttt")
-        fields.setdefault("internal_recipients", [agency(self.portal, "so-noi-vu").UID(), agency(self.portal, "ubnd-tinh").UID()])
+        fields.setdefault(
+            "internal_recipients",
+            [
+                agency(self.portal, "so-noi-vu").UID(),
+                agency(self.portal, "ubnd-tinh").UID(),
+            ],
+        )
         return create_outgoing(self.agency, "cntt", **fields)
 
     def test_numbers_and_symbols(self):
         base = last_number(self.agency["so-di"])
         first = self.draft()
         self.issue(first)
-        second = self.draft(document_type="quyet-dinh", title="Quyết định ban hành quy chế")
+        second = self.draft(
+            document_type="quyet-dinh", title="Quyết định ban hành quy chế"
+        )
         self.issue(second)
         self.assertEqual(first.symbol, f"{base + 1:02d}/STTTT-CNTT")
         self.assertEqual(second.symbol, f"{base + 2:02d}/QĐ-STTTT")
@@ -393,23 +507,48 @@ class TestOutgoing(WorkflowCase):
         doc = self.draft()
         self.issue(doc)
         with api.env.adopt_roles(["Manager"]):
-            unit = api.content.create(container=self.agency, type="Unit", id="ktkh", title="Phòng Kế hoạch", short_name="KH")
-            api.user.create(email="moi@sotttt.example", username="moi.sotttt", password="Moi@2026-Moi")
-            api.group.add_user(groupname=unit_group_id(unit, "specialists"), username="moi.sotttt")
+            unit = api.content.create(
+                container=self.agency,
+                type="Unit",
+                id="ktkh",
+                title="Phòng Kế hoạch",
+                short_name="KH",
+            )
+            api.user.create(
+                email="moi@sotttt.example",
+                username="moi.sotttt",
+                password="Moi@2026-Moi",
+            )
+            api.group.add_user(
+                groupname=unit_group_id(unit, "specialists"), username="moi.sotttt"
+            )
         newcomer = api.user.get(userid="moi.sotttt")
         self.assertTrue(api.user.has_permission("View", user=newcomer, obj=doc))
         login(self.portal, "moi.sotttt")
-        self.assertIn(doc.UID(), [b.UID for b in self.catalog(portal_type="OutgoingDocument")])
+        self.assertIn(
+            doc.UID(), [b.UID for b in self.catalog(portal_type="OutgoingDocument")]
+        )
         # Its groups leave with it.
         with api.env.adopt_roles(["Manager"]):
             api.content.delete(unit)
-        officials = api.portal.get_tool("portal_groups").getGroupMembers(agency_group_id(self.agency, "officials"))
+        officials = api.portal.get_tool("portal_groups").getGroupMembers(
+            agency_group_id(self.agency, "officials")
+        )
         self.assertIn(agency_group_id(self.agency, "clerks"), officials)
         self.assertNotIn(unit_group_id(unit, "specialists"), officials)
         self.assertIsNone(api.group.get(groupname=unit_group_id(unit, "specialists")))
-        self.assertEqual(self.agency.get_local_roles_for_userid(unit_group_id(unit, "specialists")), ())
-        self.layer["request"].__annotations__.clear()  # borg.localrole caches per request
-        self.assertFalse(api.user.has_permission("View", user=api.user.get(userid="moi.sotttt"), obj=doc))
+        self.assertEqual(
+            self.agency.get_local_roles_for_userid(unit_group_id(unit, "specialists")),
+            (),
+        )
+        self.layer[
+            "request"
+        ].__annotations__.clear()  # borg.localrole caches per request
+        self.assertFalse(
+            api.user.has_permission(
+                "View", user=api.user.get(userid="moi.sotttt"), obj=doc
+            )
+        )
 
     def test_unit_moved_to_another_agency_changes_sides(self):
         doc = self.draft()
@@ -419,14 +558,22 @@ class TestOutgoing(WorkflowCase):
         with api.env.adopt_roles(["Manager"]):
             api.content.move(source=self.agency["cntt"], target=other)
         groups = api.portal.get_tool("portal_groups")
-        self.assertNotIn(heads, groups.getGroupMembers(agency_group_id(self.agency, "officials")))
-        self.assertIn(heads, groups.getGroupMembers(agency_group_id(other, "officials")))
+        self.assertNotIn(
+            heads, groups.getGroupMembers(agency_group_id(self.agency, "officials"))
+        )
+        self.assertIn(
+            heads, groups.getGroupMembers(agency_group_id(other, "officials"))
+        )
         self.assertEqual(self.agency.get_local_roles_for_userid(heads), ())
         self.assertEqual(other.get_local_roles_for_userid(heads), ("Official",))
 
     def test_deleted_agency_takes_its_groups(self):
         doomed = agency(self.portal, "so-xay-dung")
-        ids = [agency_group_id(doomed, "officials"), agency_group_id(doomed, "clerks"), "so-xay-dung-vp-specialists"]
+        ids = [
+            agency_group_id(doomed, "officials"),
+            agency_group_id(doomed, "clerks"),
+            "so-xay-dung-vp-specialists",
+        ]
         self.assertTrue(all(api.group.get(groupname=g) is not None for g in ids))
         with api.env.adopt_roles(["Manager"]):
             api.content.delete(doomed, check_linkintegrity=False)
@@ -458,7 +605,9 @@ class TestOutgoing(WorkflowCase):
         doc = self.draft()
         self.issue(doc)
         status = delivery_status(doc)
-        self.assertEqual([s["agency_title"] for s in status], ["Sở Nội vụ", "UBND tỉnh Phú Thọ"])
+        self.assertEqual(
+            [s["agency_title"] for s in status], ["Sở Nội vụ", "UBND tỉnh Phú Thọ"]
+        )
         self.assertEqual({s["status_code"] for s in status}, {"01"})
         copy = uuidToObject(status[0]["document"], unrestricted=True)
         self.assertEqual(copy.number_symbol, doc.symbol)
@@ -481,24 +630,34 @@ class TestOutgoing(WorkflowCase):
         do_transition(doc, "recall", comment="Ban hành nhầm")
         self.assertEqual(self.state(doc), "recalled")
         status = delivery_status(doc)
-        self.assertEqual({(s["recall"], s["recall_code"]) for s in status}, {("requested", "13")})
+        self.assertEqual(
+            {(s["recall"], s["recall_code"]) for s in status}, {("requested", "13")}
+        )
         # Each recipient answers: Sở Nội vụ agrees and withdraws its copy,
         # UBND tỉnh refuses with a reason.
-        copies = {s["agency_title"]: uuidToObject(s["document"], unrestricted=True) for s in status}
+        copies = {
+            s["agency_title"]: uuidToObject(s["document"], unrestricted=True)
+            for s in status
+        }
         self.as_("vanthu.snv")
         do_transition(copies["Sở Nội vụ"], "accept_recall")
         self.assertEqual(self.state(copies["Sở Nội vụ"]), "withdrawn")
         self.as_("vanthu.ubndtinh")
         with self.assertRaises(TransitionDataError):
             do_transition(copies["UBND tỉnh Phú Thọ"], "refuse_recall")
-        do_transition(copies["UBND tỉnh Phú Thọ"], "refuse_recall", comment="Đã thực hiện xong")
+        do_transition(
+            copies["UBND tỉnh Phú Thọ"], "refuse_recall", comment="Đã thực hiện xong"
+        )
         answers = {s["agency_title"]: s["recall_code"] for s in delivery_status(doc)}
         self.assertEqual(answers, {"Sở Nội vụ": "15", "UBND tỉnh Phú Thọ": "16"})
 
     def test_recall_transitions_only_after_a_recall(self):
         self.as_("vanthu.sotttt")
         doc = create_incoming(self.agency)
-        offered = {t["id"] for t in api.portal.get_tool("portal_workflow").getTransitionsFor(doc)}
+        offered = {
+            t["id"]
+            for t in api.portal.get_tool("portal_workflow").getTransitionsFor(doc)
+        }
         self.assertFalse(offered & {"accept_recall", "refuse_recall"})
 
     def test_replacement(self):

@@ -26,7 +26,6 @@ from plone.app.testing import logout
 
 import unittest
 
-
 PERSONAS = {
     "anonymous": None,
     "other_agency": "chuyenvien.snv",
@@ -53,23 +52,35 @@ HANDLERS = {"clerk", "leader", "unit_head", "specialist"}
 # state -> {permission or "listed": personas allowed}
 INCOMING = {
     "received": {
-        "view": {"clerk"}, "listed": {"clerk"}, "modify": {"clerk"}, "delete": {"clerk"},
-        "add_annex": {"clerk"}, "registration_data": {"clerk"},
+        "view": {"clerk"},
+        "listed": {"clerk"},
+        "modify": {"clerk"},
+        "delete": {"clerk"},
+        "add_annex": {"clerk"},
+        "registration_data": {"clerk"},
     },
     "registered": {
-        "view": {"clerk", "leader"}, "listed": {"clerk", "leader"},
-        "add_annex": {"clerk"}, "correct": {"clerk"},
+        "view": {"clerk", "leader"},
+        "listed": {"clerk", "leader"},
+        "add_annex": {"clerk"},
+        "correct": {"clerk"},
     },
     "submitted": {
-        "view": {"clerk", "leader"}, "listed": {"clerk", "leader"}, "correct": {"clerk"},
+        "view": {"clerk", "leader"},
+        "listed": {"clerk", "leader"},
+        "correct": {"clerk"},
     },
     "assigned": {
-        "view": HANDLERS, "listed": HANDLERS, "correct": {"clerk"},
+        "view": HANDLERS,
+        "listed": HANDLERS,
+        "correct": {"clerk"},
         "progress": {"leader", "unit_head", "specialist"},
         "add_annex": {"unit_head", "specialist"},
     },
     "in_progress": {
-        "view": HANDLERS, "listed": HANDLERS, "correct": {"clerk"},
+        "view": HANDLERS,
+        "listed": HANDLERS,
+        "correct": {"clerk"},
         "progress": {"leader", "unit_head", "specialist"},
         "add_annex": {"unit_head", "specialist"},
     },
@@ -104,17 +115,32 @@ AGENCY = SIGNERS | {"other_unit"}
 
 OUTGOING = {
     "draft": {
-        "view": AUTHORS, "listed": AUTHORS, "modify": {"specialist"}, "delete": {"specialist"},
-        "add_annex": {"specialist"}, "registration_data": {"specialist"},
+        "view": AUTHORS,
+        "listed": AUTHORS,
+        "modify": {"specialist"},
+        "delete": {"specialist"},
+        "add_annex": {"specialist"},
+        "registration_data": {"specialist"},
     },
     "review": {
-        "view": AUTHORS, "listed": AUTHORS, "modify": {"unit_head"},
-        "add_annex": {"unit_head"}, "registration_data": {"unit_head"},
+        "view": AUTHORS,
+        "listed": AUTHORS,
+        "modify": {"unit_head"},
+        "add_annex": {"unit_head"},
+        "registration_data": {"unit_head"},
     },
     "signing": {
-        "view": SIGNERS, "listed": SIGNERS, "modify": {"leader"}, "registration_data": {"leader"},
+        "view": SIGNERS,
+        "listed": SIGNERS,
+        "modify": {"leader"},
+        "registration_data": {"leader"},
     },
-    "signed": {"view": SIGNERS, "listed": SIGNERS, "modify": {"clerk"}, "add_annex": {"clerk"}},
+    "signed": {
+        "view": SIGNERS,
+        "listed": SIGNERS,
+        "modify": {"clerk"},
+        "add_annex": {"clerk"},
+    },
     "issued": {"view": AGENCY, "listed": AGENCY, "correct": {"clerk"}},
     "recalled": {"view": SIGNERS, "listed": SIGNERS},
     "replaced": {"view": AGENCY, "listed": AGENCY},
@@ -123,9 +149,14 @@ OUTGOING = {
 OUTGOING_TRANSITIONS = {
     "draft": {"specialist": {"submit_for_review"}},
     "review": {"unit_head": {"submit_for_signature", "return_for_revision"}},
-    "signing": {"leader": {"sign", "return_for_revision"}, "clerk": {"return_for_revision"}},
+    "signing": {
+        "leader": {"sign", "return_for_revision"},
+        "clerk": {"return_for_revision"},
+    },
     "signed": {"clerk": {"issue"}},
-    "issued": {"leader": {"recall"}},  # "replace" is the system's, at a replacement's issue
+    "issued": {
+        "leader": {"recall"}
+    },  # "replace" is the system's, at a replacement's issue
     "recalled": {},
     "replaced": {},
 }
@@ -167,7 +198,9 @@ class MatrixCase(unittest.TestCase):
                 allowed = persona in policy.get(key, set())
                 with self.subTest(state=state, persona=persona, permission=key):
                     self.assertEqual(
-                        bool(getSecurityManager().checkPermission(permission, document)),
+                        bool(
+                            getSecurityManager().checkPermission(permission, document)
+                        ),
                         allowed,
                     )
                 self.cells += 1
@@ -205,7 +238,17 @@ class TestIncomingMatrix(MatrixCase):
         if target == "submitted":
             return doc
         deadline = (today() + timedelta(days=10)).isoformat()
-        self.act("leader", doc, "assign", lead={"kind": "unit", "id": self.agency["cntt"].UID(), "deadline": deadline}, instructions="Đề nghị phòng CNTT tham mưu.")
+        self.act(
+            "leader",
+            doc,
+            "assign",
+            lead={
+                "kind": "unit",
+                "id": self.agency["cntt"].UID(),
+                "deadline": deadline,
+            },
+            instructions="Đề nghị phòng CNTT tham mưu.",
+        )
         self.act("unit_head", doc, "reassign", handler="chuyenvien.sotttt")
         if target == "assigned":
             return doc
@@ -226,7 +269,11 @@ class TestIncomingMatrix(MatrixCase):
 class TestOutgoingMatrix(MatrixCase):
     def walk(self, target):
         login(self.portal, "chuyenvien.sotttt")
-        doc = create_outgoing(self.agency, "cntt", internal_recipients=[agency(self.portal, "so-noi-vu").UID()])
+        doc = create_outgoing(
+            self.agency,
+            "cntt",
+            internal_recipients=[agency(self.portal, "so-noi-vu").UID()],
+        )
         path = [
             ("draft", None, None),
             ("review", "specialist", "submit_for_review"),
@@ -244,13 +291,22 @@ class TestOutgoingMatrix(MatrixCase):
             return doc
         # replaced: a correcting document is issued
         login(self.portal, "chuyenvien.sotttt")
-        fix = create_outgoing(self.agency, "cntt", internal_recipients=[agency(self.portal, "so-noi-vu").UID()])
+        fix = create_outgoing(
+            self.agency,
+            "cntt",
+            internal_recipients=[agency(self.portal, "so-noi-vu").UID()],
+        )
         from z3c.relationfield import RelationValue
         from zope.component import getUtility
         from zope.intid.interfaces import IIntIds
 
         fix.replaces = RelationValue(getUtility(IIntIds).getId(doc))
-        for persona, transition in (("specialist", "submit_for_review"), ("unit_head", "submit_for_signature"), ("leader", "sign"), ("clerk", "issue")):
+        for persona, transition in (
+            ("specialist", "submit_for_review"),
+            ("unit_head", "submit_for_signature"),
+            ("leader", "sign"),
+            ("clerk", "issue"),
+        ):
             self.act(persona, fix, transition)
         return doc
 

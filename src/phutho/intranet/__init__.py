@@ -2,7 +2,6 @@
 
 from zope.i18nmessageid import MessageFactory
 
-
 PACKAGE_NAME = "phutho.intranet"
 
 _ = MessageFactory("phutho.intranet")

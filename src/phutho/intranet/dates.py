@@ -10,7 +10,6 @@ from datetime import datetime
 
 import pytz
 
-
 TIMEZONE_NAME = "Asia/Ho_Chi_Minh"
 TIMEZONE = pytz.timezone(TIMEZONE_NAME)
 

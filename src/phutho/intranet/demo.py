@@ -11,14 +11,13 @@ from phutho.intranet.dates import today
 from phutho.intranet.groups import agency_group_id
 from phutho.intranet.groups import unit_group_id
 from phutho.intranet.setuphandlers import agencies_folder
-from plone import api
 from phutho.intranet.workflow.api import do_transition
+from plone import api
 from plone.app.textfield.value import RichTextValue
 
 import json
 import logging
 import os
-
 
 logger = logging.getLogger("phutho.intranet.demo")
 
@@ -70,7 +69,11 @@ def import_agency(folder, data, password):
     units = {}
     for unit in data["units"]:
         units[unit["id"]] = _ensure(
-            agency, "Unit", unit["id"], title=unit["title"], short_name=unit["short_name"]
+            agency,
+            "Unit",
+            unit["id"],
+            title=unit["title"],
+            short_name=unit["short_name"],
         )
     for register in data["registers"]:
         _ensure(
@@ -108,7 +111,11 @@ def _step_data(agency, people, data):
     days = data.pop("days", None)
     deadline = (today() + timedelta(days=days)).isoformat() if days else None
     if "lead" in data:
-        data["lead"] = {"kind": "unit", "id": agency[data["lead"]].UID(), "deadline": deadline}
+        data["lead"] = {
+            "kind": "unit",
+            "id": agency[data["lead"]].UID(),
+            "deadline": deadline,
+        }
     if "lead_user" in data:
         user = people[data.pop("lead_user")]
         data["lead"] = {"kind": "user", "id": user, "deadline": deadline}
@@ -152,7 +159,9 @@ def import_documents(data, folder):
     """Demo documents in various states, once (skipped if any exists)."""
     catalog = api.portal.get_tool("portal_catalog")
     path = "/".join(folder.getPhysicalPath())
-    if catalog.unrestrictedSearchResults(portal_type=["IncomingDocument", "OutgoingDocument"], path=path):
+    if catalog.unrestrictedSearchResults(
+        portal_type=["IncomingDocument", "OutgoingDocument"], path=path
+    ):
         return 0
     agencies = {spec["id"]: folder[spec["id"]] for spec in data["agencies"]}
     specs = {spec["id"]: spec for spec in data["agencies"]}
@@ -172,7 +181,15 @@ def import_demo(context=None):
         _ensure_user(webmaster["id"], webmaster["fullname"], data["password"])
         api.group.add_user(groupname="Site Administrators", username=webmaster["id"])
     for spec in data["folders"]:
-        _publish(_ensure(portal, "Folder", spec["id"], title=spec["title"], description=spec["description"]))
+        _publish(
+            _ensure(
+                portal,
+                "Folder",
+                spec["id"],
+                title=spec["title"],
+                description=spec["description"],
+            )
+        )
     for index, item in enumerate(data["news"]):
         container = portal[item["folder"]]
         obj = _ensure(
@@ -185,4 +202,6 @@ def import_demo(context=None):
         )
         _publish(obj)
     count = import_documents(data, folder)
-    logger.info("Demo data imported: %d agencies, %d documents", len(data["agencies"]), count)
+    logger.info(
+        "Demo data imported: %d agencies, %d documents", len(data["agencies"]), count
+    )

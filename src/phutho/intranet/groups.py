@@ -23,13 +23,15 @@ from zope.i18n import translate
 
 import logging
 
-
 logger = logging.getLogger("phutho.intranet.groups")
 
 # function id -> (title, local roles on the agency)
 AGENCY_FUNCTIONS = {
     "clerks": (_("group_clerks", default="Clerks (Văn thư)"), ("Clerk", "Official")),
-    "leaders": (_("group_leaders", default="Leaders (Lãnh đạo)"), ("Leader", "Official")),
+    "leaders": (
+        _("group_leaders", default="Leaders (Lãnh đạo)"),
+        ("Leader", "Official"),
+    ),
     "secret-clerks": (
         _("group_secret_clerks", default="Clerks of secret registers (Văn thư sổ mật)"),
         ("Clerk", "Official"),
@@ -38,8 +40,14 @@ AGENCY_FUNCTIONS = {
 
 # function id -> (title, local roles on the unit)
 UNIT_FUNCTIONS = {
-    "heads": (_("group_heads", default="Heads of unit (Lãnh đạo phòng)"), ("UnitHead",)),
-    "specialists": (_("group_specialists", default="Specialists (Chuyên viên)"), ("Specialist",)),
+    "heads": (
+        _("group_heads", default="Heads of unit (Lãnh đạo phòng)"),
+        ("UnitHead",),
+    ),
+    "specialists": (
+        _("group_specialists", default="Specialists (Chuyên viên)"),
+        ("Specialist",),
+    ),
 }
 
 # The agency-wide group of all its other groups (see the module docstring).
@@ -107,7 +115,9 @@ def _grant(obj, group_id, roles):
 def _join(group_id, container_group_id):
     """Make group ``group_id`` a member of ``container_group_id``
     (PAS does nothing when it already is)."""
-    api.portal.get_tool("portal_groups").addPrincipalToGroup(group_id, container_group_id)
+    api.portal.get_tool("portal_groups").addPrincipalToGroup(
+        group_id, container_group_id
+    )
 
 
 def ensure_agency_groups(agency, grant=True):
@@ -119,7 +129,10 @@ def ensure_agency_groups(agency, grant=True):
     if not getattr(aq_base(agency), "group_prefix", None):
         agency.group_prefix = group_prefix(agency)
     officials = agency_group_id(agency, OFFICIALS)
-    _ensure_group(officials, f"{translate(OFFICIALS_TITLE, target_language='vi')} - {agency.Title()}")
+    _ensure_group(
+        officials,
+        f"{translate(OFFICIALS_TITLE, target_language='vi')} - {agency.Title()}",
+    )
     changed = False
     for function, (title, roles) in AGENCY_FUNCTIONS.items():
         group_id = agency_group_id(agency, function)
@@ -143,7 +156,9 @@ def reindex_agency_security(agency):
     """
     catalog = api.portal.get_tool("portal_catalog")
     path = "/".join(agency.getPhysicalPath())
-    for brain in catalog.unrestrictedSearchResults(path=path, portal_type=INHERITING_TYPES):
+    for brain in catalog.unrestrictedSearchResults(
+        path=path, portal_type=INHERITING_TYPES
+    ):
         brain._unrestrictedGetObject().reindexObject(idxs=["allowedRolesAndUsers"])
 
 
@@ -190,7 +205,11 @@ def _leave_agency(unit, agency):
     if api.group.get(groupname=officials) is not None:  # (before 1001: none)
         for group_id in group_ids:  # PAS does nothing for a non-member
             portal_groups.removePrincipalFromGroup(group_id, officials)
-    held = [group_id for group_id in group_ids if agency.get_local_roles_for_userid(group_id)]
+    held = [
+        group_id
+        for group_id in group_ids
+        if agency.get_local_roles_for_userid(group_id)
+    ]
     if held:
         agency.manage_delLocalRoles(held)
         reindex_agency_security(agency)
@@ -276,7 +295,9 @@ def on_renamed(obj, event):
     """
     from phutho.intranet.content.unit import IUnit
 
-    if IContainerModifiedEvent.providedBy(event) or ILocalrolesModifiedEvent.providedBy(event):
+    if IContainerModifiedEvent.providedBy(event) or ILocalrolesModifiedEvent.providedBy(
+        event
+    ):
         return
     if IUnit.providedBy(obj):
         ensure_unit_groups(obj, grant=False)

@@ -7,7 +7,6 @@ from zope.interface import implementer
 
 import logging
 
-
 logger = logging.getLogger("phutho.intranet")
 
 AGENCIES_FOLDER_ID = "co-quan"

@@ -12,7 +12,6 @@ from zope.component.hooks import setSite
 import logging
 import transaction
 
-
 logger = logging.getLogger("phutho.intranet.sitesetup")
 
 SITE_ID = "Plone"

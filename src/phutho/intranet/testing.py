@@ -17,7 +17,6 @@ from plone.testing.zope import WSGI_SERVER_FIXTURE
 import os
 import requests
 
-
 os.environ.setdefault("zope_i18n_compile_mo_files", "true")
 os.environ.setdefault("zope_i18n_allowed_languages", "vi en")
 

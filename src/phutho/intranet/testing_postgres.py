@@ -21,7 +21,9 @@ def _bin(name):
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     found = candidates[-1] if candidates else shutil.which(name)
     if not found:
-        raise RuntimeError(f"PostgreSQL's {name} is not installed (Debian package postgresql)")
+        raise RuntimeError(
+            f"PostgreSQL's {name} is not installed (Debian package postgresql)"
+        )
     return found
 
 
@@ -60,10 +62,27 @@ class PostgresServer:
         subprocess.run(command, check=True, capture_output=True, cwd=self.directory)
 
     def start(self):
-        self._run(_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
         self._run(
-            _bin("pg_ctl"), "-D", str(self.data), "-l", str(self.directory / "log"), "-w",
-            "-o", f"-p {self.port} -k {self.directory} -h 127.0.0.1 -c fsync=off", "start",
+            _bin("initdb"),
+            "-D",
+            str(self.data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+        )
+        self._run(
+            _bin("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.directory / "log"),
+            "-w",
+            "-o",
+            f"-p {self.port} -k {self.directory} -h 127.0.0.1 -c fsync=off",
+            "start",
         )
         return self
 
@@ -71,7 +90,16 @@ class PostgresServer:
         deadline = time.time() + 30
         while True:
             try:
-                self._run(_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
+                self._run(
+                    _bin("createdb"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                    "-U",
+                    "postgres",
+                    name,
+                )
                 return
             except subprocess.CalledProcessError:
                 if time.time() > deadline:
@@ -83,7 +111,9 @@ class PostgresServer:
 
     def stop(self):
         try:
-            self._run(_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            self._run(
+                _bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"
+            )
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
 

@@ -12,7 +12,6 @@ from plone import api
 from Products.Five.browser import BrowserView
 from urllib.parse import urlencode
 
-
 DIRECTION_TITLES = dict(DIRECTIONS)
 
 
@@ -43,7 +42,11 @@ class AgencyView(BrowserView):
         agency = self.context
         phone = agency.phone
         rows = [
-            (_("label_agency_code", default="Agency code (mã định danh)"), agency.organ_id, None),
+            (
+                _("label_agency_code", default="Agency code (mã định danh)"),
+                agency.organ_id,
+                None,
+            ),
             (_("label_address", default="Address"), agency.address, None),
             (
                 _("label_phone", default="Phone"),
@@ -57,7 +60,11 @@ class AgencyView(BrowserView):
             ),
             (_("label_website", default="Website"), agency.website, agency.website),
         ]
-        return [{"label": label, "text": text, "url": url} for label, text, url in rows if text]
+        return [
+            {"label": label, "text": text, "url": url}
+            for label, text, url in rows
+            if text
+        ]
 
     def unit_rows(self):
         """Units with the people of their heads group (who get the work)."""
@@ -65,7 +72,8 @@ class AgencyView(BrowserView):
         for brain in self.children("Unit"):
             unit = brain.getObject()
             heads = [
-                fullname(user_id) for user_id in group_member_ids(unit_group_id(unit, "heads"))
+                fullname(user_id)
+                for user_id in group_member_ids(unit_group_id(unit, "heads"))
             ]
             rows.append(
                 {
@@ -99,7 +107,10 @@ class AgencyView(BrowserView):
             links.append(
                 (
                     "add-incoming",
-                    _("label_add_incoming", default="Add an incoming document (văn bản đến)"),
+                    _(
+                        "label_add_incoming",
+                        default="Add an incoming document (văn bản đến)",
+                    ),
                     f"{url}/++add++IncomingDocument",
                 )
             )
@@ -107,7 +118,10 @@ class AgencyView(BrowserView):
             links.append(
                 (
                     "add-outgoing",
-                    _("label_add_outgoing", default="Draft an outgoing document (văn bản đi)"),
+                    _(
+                        "label_add_outgoing",
+                        default="Draft an outgoing document (văn bản đi)",
+                    ),
                     f"{url}/++add++OutgoingDocument",
                 )
             )
@@ -128,5 +142,6 @@ class AgencyView(BrowserView):
             )
         )
         return [
-            {"id": link_id, "title": title, "url": link_url} for link_id, title, link_url in links
+            {"id": link_id, "title": title, "url": link_url}
+            for link_id, title, link_url in links
         ]

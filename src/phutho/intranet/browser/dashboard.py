@@ -18,15 +18,14 @@ from phutho.intranet.content.agency import IAgency
 from phutho.intranet.dates import format_date
 from phutho.intranet.dates import localize
 from phutho.intranet.dates import today
-from phutho.intranet.groups import agency_group_ids
 from phutho.intranet.groups import AGENCY_FUNCTIONS
+from phutho.intranet.groups import agency_group_ids
 from phutho.intranet.groups import UNIT_FUNCTIONS
 from phutho.intranet.workflow.assignment import OPEN_STATES
 from plone import api
 from plone.app.uuid.utils import uuidToObject
 from Products.Five.browser import BrowserView
 from zExceptions import Unauthorized
-
 
 LIMIT = 20
 
@@ -86,24 +85,35 @@ class DocumentsDashboard(BrowserView):
         return (
             (
                 "to-register",
-                _("dashboard_to_register", default="Incoming documents to register (chờ vào sổ)"),
+                _(
+                    "dashboard_to_register",
+                    default="Incoming documents to register (chờ vào sổ)",
+                ),
                 "clerks",
                 dict(incoming, review_state="received"),
                 "arrival_date",
             ),
             (
                 "to-assign",
-                _("dashboard_to_assign", default="Incoming documents to assign (chờ phân công)"),
+                _(
+                    "dashboard_to_assign",
+                    default="Incoming documents to assign (chờ phân công)",
+                ),
                 "leaders",
                 dict(incoming, review_state="submitted"),
                 "arrival_date",
             ),
             (
                 "assigned",
-                _("dashboard_assigned", default="Assigned to me or my unit (được giao xử lý)"),
+                _(
+                    "dashboard_assigned",
+                    default="Assigned to me or my unit (được giao xử lý)",
+                ),
                 None,
                 dict(
-                    incoming, review_state=HANDLING_STATES, assignees=[user_id, *sorted(group_ids)]
+                    incoming,
+                    review_state=HANDLING_STATES,
+                    assignees=[user_id, *sorted(group_ids)],
                 ),
                 "deadline",
             ),
@@ -134,7 +144,10 @@ class DocumentsDashboard(BrowserView):
             ),
             (
                 "to-issue",
-                _("dashboard_to_issue", default="Signed documents to issue (chờ phát hành)"),
+                _(
+                    "dashboard_to_issue",
+                    default="Signed documents to issue (chờ phát hành)",
+                ),
                 "clerks",
                 dict(outgoing, review_state="signed"),
                 "modified",

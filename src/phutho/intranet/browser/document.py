@@ -96,7 +96,10 @@ def urgency_badge(value):
     """``{"text", "css"}`` of a badge for a non-normal urgency, else None."""
     if not value or value == "normal":
         return None
-    return {"text": URGENCY_TITLES.get(value, value), "css": URGENCY_CSS.get(value, "bg-warning")}
+    return {
+        "text": URGENCY_TITLES.get(value, value),
+        "css": URGENCY_CSS.get(value, "bg-warning"),
+    }
 
 
 def secrecy_badge(value):
@@ -152,13 +155,20 @@ def recipient_titles(document):
     for uid in document.internal_recipients or ():
         agency = uuidToObject(uid, unrestricted=True)
         internal.append(agency.Title() if agency is not None else uid)
-    external = [parse_recipient(line)["name"] for line in document.external_recipients or ()]
+    external = [
+        parse_recipient(line)["name"] for line in document.external_recipients or ()
+    ]
     return internal, external
 
 
 def row(label, text, badge=None, url=None):
     """A labelled value of the registration block."""
-    return {"label": label, "text": text, "url": url, "badges": [badge] if badge else []}
+    return {
+        "label": label,
+        "text": text,
+        "url": url,
+        "badges": [badge] if badge else [],
+    }
 
 
 def readable(value):
@@ -193,7 +203,9 @@ def workflow_actions(document, request):
     return [
         {
             "id": transition["id"],
-            "title": translate(transition["name"], domain="phutho.intranet", context=request),
+            "title": translate(
+                transition["name"], domain="phutho.intranet", context=request
+            ),
             "url": f"{url}/@@transition?workflow_action={quote(transition['id'])}",
         }
         for transition in wftool.getTransitionsFor(document)
@@ -228,14 +240,18 @@ class DocumentView(BrowserView):
         if self.incoming:
             self.fields = self.incoming_fields()
             self.assignments = self.open_assignments()
-            self.files = [file_info(context, "main_file", IIncomingDocument["main_file"].title)]
+            self.files = [
+                file_info(context, "main_file", IIncomingDocument["main_file"].title)
+            ]
             self.delivery = []
             self.content = None
         else:
             self.fields = self.outgoing_fields()
             self.assignments = []
             self.files = [
-                file_info(context, "signed_file", IOutgoingDocument["signed_file"].title),
+                file_info(
+                    context, "signed_file", IOutgoingDocument["signed_file"].title
+                ),
                 file_info(context, "draft_file", IOutgoingDocument["draft_file"].title),
             ]
             self.delivery = self.delivery_rows()
@@ -255,7 +271,11 @@ class DocumentView(BrowserView):
         register = uuidToObject(uid, unrestricted=True) if uid else None
         if register is None:
             return None
-        url = register.absolute_url() if api.user.has_permission("View", obj=register) else None
+        url = (
+            register.absolute_url()
+            if api.user.has_permission("View", obj=register)
+            else None
+        )
         return row(label, register.Title(), url=url)
 
     def common_rows(self, schema):
@@ -304,13 +324,20 @@ class DocumentView(BrowserView):
     def outgoing_fields(self):
         doc, schema = self.context, IOutgoingDocument
         internal, external = recipient_titles(doc)
-        unit = uuidToObject(doc.drafting_unit, unrestricted=True) if doc.drafting_unit else None
+        unit = (
+            uuidToObject(doc.drafting_unit, unrestricted=True)
+            if doc.drafting_unit
+            else None
+        )
         rows = [
             self.register_row(schema["register"].title),
             row(schema["symbol"].title, doc.symbol),
             row(schema["issued_date"].title, format_date(doc.issued_date)),
             *self.common_rows(schema),
-            row(schema["drafting_unit"].title, unit.Title() if unit is not None else None),
+            row(
+                schema["drafting_unit"].title,
+                unit.Title() if unit is not None else None,
+            ),
             row(schema["drafter"].title, fullname(doc.drafter)),
             row(SIGNER_LABEL, signer_text(doc)),
             row(schema["internal_recipients"].title, "; ".join(internal)),
@@ -354,7 +381,10 @@ class DocumentView(BrowserView):
     def related_groups(self):
         """Documents linked to this one, either way, that the user may see."""
         groups = []
-        for side, query in ((0, {"source": self.context}), (1, {"target": self.context})):
+        for side, query in (
+            (0, {"source": self.context}),
+            (1, {"target": self.context}),
+        ):
             relations = api.relation.get(as_dict=True, **query)
             for name, titles in RELATION_TITLES.items():
                 items = []
@@ -408,10 +438,14 @@ class DocumentView(BrowserView):
         add(IOutgoingDocument["signer_name"].title, entry.get("signer"))
         assignees = [
             "{role}: {name}{deadline}".format(
-                role=translate(ROLE_TITLES.get(a["role"], a["role"]), context=self.request),
+                role=translate(
+                    ROLE_TITLES.get(a["role"], a["role"]), context=self.request
+                ),
                 name=principal_title(a["kind"], a["id"]),
                 deadline=(
-                    f" ({format_date(parse_date(a['deadline']))})" if a.get("deadline") else ""
+                    f" ({format_date(parse_date(a['deadline']))})"
+                    if a.get("deadline")
+                    else ""
                 ),
             )
             for a in entry.get("assignees") or ()
@@ -472,7 +506,9 @@ class DocumentView(BrowserView):
         when the workflow permits it in the document's state."""
         url = self.context.absolute_url()
         tools = []
-        if self.incoming and api.user.has_permission(permissions.AddProgressNote, obj=self.context):
+        if self.incoming and api.user.has_permission(
+            permissions.AddProgressNote, obj=self.context
+        ):
             tools.append(
                 {
                     "id": "progress-note",
@@ -494,7 +530,9 @@ class DocumentView(BrowserView):
             tools.append(
                 {
                     "id": "correct-registration",
-                    "title": _("action_correct_registration", default="Correct registration"),
+                    "title": _(
+                        "action_correct_registration", default="Correct registration"
+                    ),
                     "url": f"{url}/@@correct-registration",
                 }
             )
@@ -512,6 +550,8 @@ class DocumentActionsView(BrowserView):
 
     def __call__(self):
         context = self.context
-        self.state_title = state_title(context.portal_type, api.content.get_state(context), self.request)
+        self.state_title = state_title(
+            context.portal_type, api.content.get_state(context), self.request
+        )
         self.actions = workflow_actions(context, self.request)
         return self.index()

@@ -10,7 +10,6 @@ from phutho.intranet.themes import queries
 from plone import api
 from Products.Five.browser import BrowserView
 
-
 NEWS_LIMIT = 5
 ANNOUNCEMENT_LIMIT = 5
 NEWS_TYPES = ("News Item",)
@@ -27,7 +26,11 @@ class FrontPageView(BrowserView):
             self._listing(folders[folder_id], portal_types, limit)
             for folder_id, portal_types, limit in (
                 (queries.NEWS_FOLDER_ID, NEWS_TYPES, NEWS_LIMIT),
-                (queries.ANNOUNCEMENTS_FOLDER_ID, ANNOUNCEMENT_TYPES, ANNOUNCEMENT_LIMIT),
+                (
+                    queries.ANNOUNCEMENTS_FOLDER_ID,
+                    ANNOUNCEMENT_TYPES,
+                    ANNOUNCEMENT_LIMIT,
+                ),
             )
             if folder_id in folders
         ]

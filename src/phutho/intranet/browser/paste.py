@@ -12,7 +12,6 @@ from plone.app.content.browser.actions import ObjectPasteView
 
 import logging
 
-
 logger = logging.getLogger("phutho.intranet.browser")
 
 
@@ -36,10 +35,17 @@ class PasteView(ObjectPasteView):
         allowed = {fti.getId() for fti in self.context.allowedContentTypes()}
         refused = sorted(self.clipboard_types() - allowed)
         if refused:
-            logger.info("Refused paste of %s into %s", ", ".join(refused), self.context.absolute_url(1))
+            logger.info(
+                "Refused paste of %s into %s",
+                ", ".join(refused),
+                self.context.absolute_url(1),
+            )
             return self.do_redirect(
                 self.canonical_object_url,
-                _("error_paste_not_allowed", default="These items cannot be pasted here."),
+                _(
+                    "error_paste_not_allowed",
+                    default="These items cannot be pasted here.",
+                ),
                 "error",
             )
         return super().do_action()

@@ -30,7 +30,6 @@ import codecs
 import csv
 import io
 
-
 # Column headings of Appendix IV. They are the legal form's own words, so
 # they are data, the same whatever the language of the page.
 INCOMING_COLUMNS = (

@@ -23,8 +23,8 @@ from phutho.intranet.workflow.correction import correct_registration
 from phutho.intranet.workflow.correction import correctable_fields
 from phutho.intranet.workflow.data import TransitionDataError
 from phutho.intranet.workflow.presentation import action_title
-from phutho.intranet.workflow.presentation import translate_title
 from phutho.intranet.workflow.presentation import fullname
+from phutho.intranet.workflow.presentation import translate_title
 from phutho.intranet.workflow.progress import add_progress_note
 from plone import api
 from plone.protect import CheckAuthenticator
@@ -44,7 +44,6 @@ from zope.schema.interfaces import IVocabularyFactory
 
 import logging
 import transaction
-
 
 logger = logging.getLogger("phutho.intranet.browser")
 
@@ -97,7 +96,9 @@ def refusal_message(error):
     (``TransitionDataError(TransitionDataError(message))``): unwrap it."""
     message = error
     while isinstance(message, Exception):
-        message = getattr(message, "message", None) or (message.args[0] if message.args else "")
+        message = getattr(message, "message", None) or (
+            message.args[0] if message.args else ""
+        )
     return message
 
 
@@ -111,7 +112,9 @@ def principal_spec(value):
 
 def vocabulary_options(context, name, prefix):
     vocabulary = getUtility(IVocabularyFactory, name)(context)
-    return [{"value": f"{prefix}:{term.value}", "title": term.title} for term in vocabulary]
+    return [
+        {"value": f"{prefix}:{term.value}", "title": term.title} for term in vocabulary
+    ]
 
 
 class ActionForm(BrowserView):
@@ -185,10 +188,14 @@ class TransitionForm(ActionForm):
         self.number = document_number(context)
         self.title = translate_title(action_title(context, self.transition))
         wftool = api.portal.get_tool("portal_workflow")
-        self.offered = any(t["id"] == self.transition for t in wftool.getTransitionsFor(context))
+        self.offered = any(
+            t["id"] == self.transition for t in wftool.getTransitionsFor(context)
+        )
         key = (context.portal_type, self.transition)
         # The workflow package's rule table says which transitions need a reason.
-        self.comment_required = transitions.VALIDATORS.get(key) is transitions.validate_comment
+        self.comment_required = (
+            transitions.VALIDATORS.get(key) is transitions.validate_comment
+        )
         self.kind = FORM_KINDS.get(key)
         if self.kind == "assignment" and self.transition == "reassign":
             self.kind = transitions.reassign_mode(context)
@@ -199,7 +206,9 @@ class TransitionForm(ActionForm):
     # -- what each kind of form offers --
 
     def register_options(self):
-        direction = "incoming" if self.context.portal_type == "IncomingDocument" else "outgoing"
+        direction = (
+            "incoming" if self.context.portal_type == "IncomingDocument" else "outgoing"
+        )
         registers = transitions.suitable_registers(self.context, direction)
         chosen = self.request.form.get("register") or self.context.register
         if not chosen and len(registers) == 1:
@@ -215,7 +224,9 @@ class TransitionForm(ActionForm):
     def assignment_options(self):
         return {
             "units": vocabulary_options(self.context, "phutho.intranet.Units", "unit"),
-            "people": vocabulary_options(self.context, "phutho.intranet.AgencyUsers", "user"),
+            "people": vocabulary_options(
+                self.context, "phutho.intranet.AgencyUsers", "user"
+            ),
         }
 
     def handover_options(self):
@@ -266,7 +277,9 @@ class TransitionForm(ActionForm):
             lead = principal_spec(form.get("lead"))
             if lead is not None:
                 lead["deadline"] = form.get("deadline") or None
-            coordinators = [principal_spec(value) for value in form.get("coordinators") or ()]
+            coordinators = [
+                principal_spec(value) for value in form.get("coordinators") or ()
+            ]
             return {
                 "lead": lead,
                 "coordinators": [spec for spec in coordinators if spec],
@@ -285,7 +298,9 @@ class TransitionForm(ActionForm):
     def submit(self):
         comment = (self.request.form.get("comment") or "").strip()
         try:
-            do_transition(self.context, self.transition, comment=comment, data=self.data())
+            do_transition(
+                self.context, self.transition, comment=comment, data=self.data()
+            )
         except TransitionDataError as error:
             transaction.doom()  # a refusal commits nothing (see do_transition)
             self.report(error)
@@ -294,7 +309,10 @@ class TransitionForm(ActionForm):
             transaction.doom()
             # Not offered to this user now: say so plainly.
             logger.info(
-                "Refused %s on %s: %s", self.transition, self.context.absolute_url(1), error
+                "Refused %s on %s: %s",
+                self.transition,
+                self.context.absolute_url(1),
+                error,
             )
             self.report(
                 WorkflowException(
@@ -306,7 +324,11 @@ class TransitionForm(ActionForm):
             )
             return False
         return self.done(
-            _("msg_transition_done", default="${action}: done.", mapping={"action": self.title})
+            _(
+                "msg_transition_done",
+                default="${action}: done.",
+                mapping={"action": self.title},
+            )
         )
 
 
@@ -317,7 +339,9 @@ class ProgressNoteForm(ActionForm):
     def submit(self):
         form = self.request.form
         try:
-            add_progress_note(self.context, form.get("text"), form.get("percent") or None)
+            add_progress_note(
+                self.context, form.get("text"), form.get("percent") or None
+            )
         except TransitionDataError as error:
             self.report(error)
             return False
@@ -353,7 +377,9 @@ class CorrectRegistrationForm(form.Form):
         self.fields += field.Fields(field.Field(REASON_FIELD, ignoreContext=True))
         super().update()
 
-    @button.buttonAndHandler(_("label_save_correction", default="Save the correction"), name="save")
+    @button.buttonAndHandler(
+        _("label_save_correction", default="Save the correction"), name="save"
+    )
     def handle_save(self, action):
         CheckAuthenticator(self.request)
         data, errors = self.extractData()
@@ -374,7 +400,8 @@ class CorrectRegistrationForm(form.Form):
         except TransitionDataError as error:
             raise ActionExecutionError(Invalid(error.message))
         api.portal.show_message(
-            _("msg_registration_corrected", default="Registration corrected."), self.request
+            _("msg_registration_corrected", default="Registration corrected."),
+            self.request,
         )
         self.request.response.redirect(self.context.absolute_url())
 

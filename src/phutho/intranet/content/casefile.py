@@ -36,7 +36,9 @@ class ICaseFile(model.Schema):
         required=False,
     )
     start_date = schema.Date(title=_("label_start_date", default="Start date"))
-    end_date = schema.Date(title=_("label_end_date", default="End date"), required=False)
+    end_date = schema.Date(
+        title=_("label_end_date", default="End date"), required=False
+    )
     description = schema.Text(
         title=_("label_file_description", default="Description"),
         required=False,
@@ -60,7 +62,10 @@ class ICaseFile(model.Schema):
         check_date_order(
             getattr(data, "start_date", None),
             getattr(data, "end_date", None),
-            _("error_end_before_start", default="The end date is before the start date."),
+            _(
+                "error_end_before_start",
+                default="The end date is before the start date.",
+            ),
         )
 
 
@@ -76,7 +81,9 @@ class CaseFile(Item):
 
     def document_objects(self):
         """The referenced documents the current user may see."""
-        return [doc for doc in self._targets() if api.user.has_permission("View", obj=doc)]
+        return [
+            doc for doc in self._targets() if api.user.has_permission("View", obj=doc)
+        ]
 
     @property
     def doc_total(self):

@@ -8,7 +8,6 @@ from zope.schema import ValidationError
 
 import re
 
-
 # zcml id of "phutho.intranet: Modify registration data"; the workflows
 # grant it only while a document is not yet registered (or issued).
 REGISTRATION_PERMISSION = "phutho.intranet.ModifyRegistrationData"
@@ -79,7 +78,9 @@ class InvalidNumberSymbol(ValidationError):
     )
 
 
-NUMBER_SYMBOL_RE = re.compile(r"^\s*(?P<number>[0-9]+[a-zA-Z]?)\s*/\s*(?P<notation>\S.*?)\s*$")
+NUMBER_SYMBOL_RE = re.compile(
+    r"^\s*(?P<number>[0-9]+[a-zA-Z]?)\s*/\s*(?P<notation>\S.*?)\s*$"
+)
 
 
 def split_number_symbol(value):
@@ -115,4 +116,3 @@ def check_date_order(earlier, later, message):
         later = later.date()
     if later < earlier:
         raise Invalid(message)
-

@@ -12,11 +12,11 @@ and a local-day DateTime range still holds exactly the dates of that day.
 from datetime import datetime
 from DateTime import DateTime
 from phutho.intranet.content.casefile import ICaseFile
+from phutho.intranet.content.document import IOfficialDocument
+from phutho.intranet.content.document import split_number_symbol
 from phutho.intranet.content.incoming import IIncomingDocument
 from phutho.intranet.content.outgoing import IOutgoingDocument
 from phutho.intranet.content.register import IDocumentRegister
-from phutho.intranet.content.document import IOfficialDocument
-from phutho.intranet.content.document import split_number_symbol
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.dates import localize
 from phutho.intranet.search.normalize import fold

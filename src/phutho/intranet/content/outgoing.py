@@ -5,8 +5,8 @@ document (Art. 15.3); until then they are empty and read-only.
 """
 
 from phutho.intranet import _
-from phutho.intranet.content.document import IOfficialDocument
 from phutho.intranet.content.document import CONTENT_PERMISSION
+from phutho.intranet.content.document import IOfficialDocument
 from phutho.intranet.content.document import REGISTRATION_PERMISSION
 from phutho.intranet.content.validators import EMAIL_RE
 from phutho.intranet.content.validators import ORGAN_ID_RE

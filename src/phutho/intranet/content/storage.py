@@ -11,7 +11,6 @@ from phutho.intranet.dates import now
 from plone.dexterity.utils import addContentToContainer
 from plone.dexterity.utils import createContent
 
-
 # portal_type -> (archive folder id, its title, split by month). Titles are
 # content (shown in breadcrumbs), hence in Vietnamese like the rest of it.
 ARCHIVES = {
@@ -51,7 +50,9 @@ def container_for(agency, portal_type, when=None):
     archive = _child_folder(agency, folder_id, title)
     folder = _child_folder(archive, f"{when.year:04d}", str(when.year))
     if monthly:
-        folder = _child_folder(folder, f"{when.month:02d}", f"Tháng {when.month:02d}/{when.year}")
+        folder = _child_folder(
+            folder, f"{when.month:02d}", f"Tháng {when.month:02d}/{when.year}"
+        )
     return folder
 
 

@@ -5,7 +5,6 @@ from zope.schema import ValidationError
 
 import re
 
-
 # Mã định danh cơ quan (OrganId), e.g. 000.00.00.G22 (Decree 30, Appendix VI).
 ORGAN_ID_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
 EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")

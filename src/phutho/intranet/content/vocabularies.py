@@ -17,7 +17,6 @@ from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
 
-
 DOCUMENT_TYPES_RECORD = "phutho.intranet.document_types"
 
 # Vocabularies are served (@vocabularies, pattern widgets) to whoever may
@@ -78,7 +77,10 @@ DIRECTIONS = (
 
 def _simple(items):
     return SimpleVocabulary(
-        [SimpleTerm(value, token=value or "none", title=title) for value, title in items]
+        [
+            SimpleTerm(value, token=value or "none", title=title)
+            for value, title in items
+        ]
     )
 
 

@@ -23,7 +23,6 @@ from zope.i18n import translate
 
 import logging
 
-
 logger = logging.getLogger("phutho.intranet.numbering")
 
 
@@ -86,13 +85,20 @@ def check_register(register, document, direction, when):
             _(
                 "error_register_direction",
                 default="This register does not number ${direction} documents.",
-                mapping={"direction": translate(dict(DIRECTIONS)[direction], context=getRequest())},
+                mapping={
+                    "direction": translate(
+                        dict(DIRECTIONS)[direction], context=getRequest()
+                    )
+                },
             )
         )
     agency = find_agency(document)
     if agency is not None and not same_object(find_agency(register), agency):
         raise NumberingError(
-            _("error_register_agency", default="This register belongs to another agency.")
+            _(
+                "error_register_agency",
+                default="This register belongs to another agency.",
+            )
         )
     if register.year and register.year != when.year:
         raise NumberingError(
@@ -144,7 +150,10 @@ def check_incoming(document, register=None, when=None):
     check_register(register, document, "incoming", when)
     if document.arrival_number:
         raise NumberingError(
-            _("error_already_registered", default="This document is already registered.")
+            _(
+                "error_already_registered",
+                default="This document is already registered.",
+            )
         )
     return register, when
 
@@ -187,7 +196,11 @@ def check_outgoing(document, register=None, when=None):
         )
     unit_abbreviation = None
     if not info[1]:
-        unit = uuidToObject(document.drafting_unit, unrestricted=True) if document.drafting_unit else None
+        unit = (
+            uuidToObject(document.drafting_unit, unrestricted=True)
+            if document.drafting_unit
+            else None
+        )
         unit_abbreviation = getattr(unit, "short_name", None)
 
     def compose(number):

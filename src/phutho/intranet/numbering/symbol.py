@@ -20,13 +20,15 @@ def compose_notation(type_abbreviation, agency_abbreviation, unit_abbreviation=N
     if type_abbreviation:
         return f"{type_abbreviation}-{agency_abbreviation}"
     if not unit_abbreviation:
-        raise ValueError(
-            "A công văn's symbol needs the drafting unit's abbreviation"
-        )
+        raise ValueError("A công văn's symbol needs the drafting unit's abbreviation")
     return f"{agency_abbreviation}-{unit_abbreviation}"
 
 
-def compose_symbol(number, type_abbreviation, agency_abbreviation, unit_abbreviation=None):
+def compose_symbol(
+    number, type_abbreviation, agency_abbreviation, unit_abbreviation=None
+):
     """Return the full form, e.g. ``15/QĐ-UBND`` or ``05/UBND-VX``."""
-    notation = compose_notation(type_abbreviation, agency_abbreviation, unit_abbreviation)
+    notation = compose_notation(
+        type_abbreviation, agency_abbreviation, unit_abbreviation
+    )
     return f"{format_number(number)}/{notation}"

@@ -10,14 +10,13 @@ could not be read is cached as "" too, so that a hostile file costs its
 limits once, not on every reindex.
 """
 
+from persistent import Persistent
 from phutho.intranet.search.extract import extract_text
 from phutho.intranet.search.extract import ExtractionError
 from phutho.intranet.search.extract import file_kind
-from persistent import Persistent
 from ZODB.POSException import POSKeyError
 
 import logging
-
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +65,15 @@ def carry_text(source, copy):
     already extracted from ``source``, so that it is not parsed again."""
     kind = file_kind(source.contentType, source.filename)
     cached = getattr(source, ATTRIBUTE, None)
-    if kind is None or cached is None or cached.key != (kind, source.modified, source.size):
+    if (
+        kind is None
+        or cached is None
+        or cached.key != (kind, source.modified, source.size)
+    ):
         return
-    setattr(copy, ATTRIBUTE, ExtractedText((kind, copy.modified, copy.size), cached.text))
+    setattr(
+        copy, ATTRIBUTE, ExtractedText((kind, copy.modified, copy.size), cached.text)
+    )
 
 
 def _warn(named_file, context, error):

@@ -21,7 +21,6 @@ import pypdf
 import time
 import zipfile
 
-
 PDF = "pdf"
 DOCX = "docx"
 ODT = "odt"

@@ -16,7 +16,6 @@ from plone.app.contenttypes.interfaces import IFile
 from plone.base.interfaces import IPloneCatalogTool
 from plone.indexer import indexer
 
-
 ANNEX = "Annex"
 
 

@@ -17,7 +17,6 @@ import functools
 import re
 import unicodedata
 
-
 SPLITTER_NAME = "Unicode NFC word splitter"
 NORMALIZER_NAME = "Vietnamese folding normalizer"
 
@@ -61,7 +60,9 @@ class WordSplitter(_Element):
     @staticmethod
     def _split(pattern, texts):
         return [
-            word for text in texts for word in pattern.findall(unicodedata.normalize("NFC", text))
+            word
+            for text in texts
+            for word in pattern.findall(unicodedata.normalize("NFC", text))
         ]
 
 

@@ -7,7 +7,6 @@ mapped explicitly.
 
 import unicodedata
 
-
 _EXTRA = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
 
 

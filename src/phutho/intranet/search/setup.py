@@ -11,7 +11,6 @@ from Products.ZCatalog.ProgressHandler import ZLogHandler
 
 import logging
 
-
 logger = logging.getLogger(__name__)
 
 LEXICON_ID = "phutho_lexicon"

@@ -11,7 +11,6 @@ from phutho.intranet.content.agency import IAgency
 from plone import api
 from Products.CMFCore.permissions import View
 
-
 NEWS_FOLDER_ID = "tin-tuc"
 ANNOUNCEMENTS_FOLDER_ID = "thong-bao"
 AGENCIES_FOLDER_ID = "co-quan"
@@ -31,7 +30,9 @@ def portal_folders(portal):
     """Return ``{id: folder}`` of the site-root folders the theme links to
     (news, announcements, agencies) that exist and that the user may see."""
     folders = {folder_id: portal.get(folder_id) for folder_id in PORTAL_FOLDER_IDS}
-    return {folder_id: folder for folder_id, folder in folders.items() if _viewable(folder)}
+    return {
+        folder_id: folder for folder_id, folder in folders.items() if _viewable(folder)
+    }
 
 
 def default_agency(portal):
@@ -45,7 +46,9 @@ def default_agency(portal):
 def agencies(limit=AGENCY_LIMIT):
     """Return catalog brains of the agencies the user may see, by title."""
     catalog = api.portal.get_tool("portal_catalog")
-    return catalog(portal_type="Agency", sort_on="sortable_title", sort_limit=limit)[:limit]
+    return catalog(portal_type="Agency", sort_on="sortable_title", sort_limit=limit)[
+        :limit
+    ]
 
 
 def latest_items(folder, portal_types, limit):

@@ -12,7 +12,6 @@ from zope.annotation.interfaces import IAnnotations
 
 import logging
 
-
 logger = logging.getLogger("phutho.intranet.themes")
 
 THEME_NAME = "phutho"

@@ -10,7 +10,6 @@ from phutho.intranet.themes import queries
 from plone.app.layout.viewlets.common import ViewletBase
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
-
 # Data, not UI text: the authority that runs the portal.
 PROVINCE_AUTHORITY = "Ủy ban nhân dân tỉnh Phú Thọ"
 
@@ -75,7 +74,9 @@ class FooterContactViewlet(ViewletBase):
         self.contact = {
             "address": agency.address,
             "phone": agency.phone,
-            "phone_uri": f"tel:{agency.phone.replace(' ', '')}" if agency.phone else None,
+            "phone_uri": (
+                f"tel:{agency.phone.replace(' ', '')}" if agency.phone else None
+            ),
             "email": agency.email,
             "website": agency.website,
         }

@@ -29,7 +29,6 @@ from Products.CMFCore.indexing import processQueue
 import logging
 import transaction
 
-
 logger = logging.getLogger("phutho.intranet.upgrades")
 
 BATCH = 500
@@ -89,7 +88,9 @@ def store_missing_arrival_dates(context):
         if base.__dict__.get("arrival_date") is not None:
             continue
         moment = _registration_time(document) or document.created()
-        document.arrival_date = localize(moment).replace(second=0, microsecond=0, tzinfo=None)
+        document.arrival_date = localize(moment).replace(
+            second=0, microsecond=0, tzinfo=None
+        )
         document.reindexObject(idxs=["arrival_date"])
         fixed += 1
     logger.info("Stored the arrival time of %d incoming documents", fixed)

@@ -5,9 +5,10 @@ from phutho.intranet.workflow.data import text
 from phutho.intranet.workflow.data import TransitionDataError
 from plone import api
 
-
 # Body keys of ``@workflow`` that are plone.restapi's own, not transition data.
-RESERVED_KEYS = frozenset({"comment", "include_children", "effective", "expires", "data"})
+RESERVED_KEYS = frozenset(
+    {"comment", "include_children", "effective", "expires", "data"}
+)
 
 
 def do_transition(document, transition, comment="", data=None):

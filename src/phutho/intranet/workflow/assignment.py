@@ -17,7 +17,6 @@ from phutho.intranet.groups import unit_group_id
 from plone import api
 from plone.app.uuid.utils import uuidToObject
 
-
 ASSIGNMENTS_ATTR = "_assignments"
 ROLES = ("lead", "coordinator", "handler")
 KINDS = ("unit", "user")
@@ -138,7 +137,9 @@ def assignee_principals(document):
 def earliest_deadline(document):
     """The earliest deadline of open assignments, else the document's own."""
     deadlines = [
-        e["deadline"] for e in assignments_of(document, open_only=True) if e.get("deadline")
+        e["deadline"]
+        for e in assignments_of(document, open_only=True)
+        if e.get("deadline")
     ]
     own = getattr(document, "processing_deadline", None)
     if own:

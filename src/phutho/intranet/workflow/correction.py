@@ -19,7 +19,6 @@ from zope.lifecycleevent import modified
 from zope.schema import getFields
 from zope.schema import ValidationError
 
-
 CORRECTABLE = {
     "IncomingDocument": (
         IIncomingDocument,
@@ -83,7 +82,10 @@ def correct_registration(document, changes, reason):
     """
     if not isinstance(reason, str) or not reason.strip():
         raise TransitionDataError(
-            _("error_correction_reason", default="Say why the registration is corrected.")
+            _(
+                "error_correction_reason",
+                default="Say why the registration is corrected.",
+            )
         )
     fields = correctable_fields(document)
     unknown = sorted(set(changes) - set(fields))
@@ -107,7 +109,11 @@ def correct_registration(document, changes, reason):
                     mapping={
                         "field": translate(field.title, context=getRequest()),
                         "error": translate(
-                            error.doc() if isinstance(error, ValidationError) else str(error),
+                            (
+                                error.doc()
+                                if isinstance(error, ValidationError)
+                                else str(error)
+                            ),
                             context=getRequest(),
                         ),
                     },
@@ -116,10 +122,17 @@ def correct_registration(document, changes, reason):
     _check_numbering_year(document, changes)
     # Only what differs is corrected and logged; nothing at all is refused,
     # since a logged correction that corrects nothing only clutters the record.
-    changes = {name: value for name, value in changes.items() if getattr(document, name, None) != value}
+    changes = {
+        name: value
+        for name, value in changes.items()
+        if getattr(document, name, None) != value
+    }
     if not changes:
         raise TransitionDataError(
-            _("error_correction_no_change", default="These values are already recorded.")
+            _(
+                "error_correction_no_change",
+                default="These values are already recorded.",
+            )
         )
     old = {name: getattr(document, name, None) for name in changes}
     for name, value in changes.items():
@@ -136,7 +149,10 @@ def correct_registration(document, changes, reason):
         "correction",
         comment=reason.strip(),
         changes={
-            name: {"old": json_compatible(old[name]), "new": json_compatible(changes[name])}
+            name: {
+                "old": json_compatible(old[name]),
+                "new": json_compatible(changes[name]),
+            }
             for name in changes
         },
     )

@@ -24,7 +24,6 @@ from plone.namedfile.file import NamedBlobFile
 
 import logging
 
-
 logger = logging.getLogger("phutho.intranet.delivery")
 
 DELIVERIES_ATTR = "_deliveries"
@@ -156,7 +155,9 @@ def delivery_status(outgoing):
                 "status_title": title,
                 "recall": getattr(doc, "recall", None),
                 "recall_code": RECALL_CODES.get(getattr(doc, "recall", None)),
-                "modified": localize(doc.modified()).isoformat() if doc is not None else None,
+                "modified": (
+                    localize(doc.modified()).isoformat() if doc is not None else None
+                ),
             }
         )
     return sorted(result, key=lambda r: r["agency_title"] or "")
@@ -189,7 +190,9 @@ def notify_replacement(old, new):
         if doc is None:
             continue
         doc.replaced_by = new.symbol
-        record(doc, "replaced", comment=f"{new.symbol}: {new.Title()}", source=new.UID())
+        record(
+            doc, "replaced", comment=f"{new.symbol}: {new.Title()}", source=new.UID()
+        )
         # reindexObject(idxs=...) leaves the modification date alone.
         doc.notifyModified()
         doc.reindexObject(idxs=["modified"])

@@ -12,7 +12,6 @@ from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from plone import api
 
-
 HISTORY_ATTR = "_processing_history"
 
 

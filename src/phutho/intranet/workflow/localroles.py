@@ -17,12 +17,13 @@ from plone.app.uuid.utils import uuidToObject
 
 import logging
 
-
 logger = logging.getLogger("phutho.intranet.localroles")
 
 # Roles this module owns on documents; others (Owner, roles a Manager set
 # by hand in the sharing tab) are left alone.
-MANAGED_ROLES = frozenset({"Clerk", "Leader", "UnitHead", "Specialist", "Reader", "Official"})
+MANAGED_ROLES = frozenset(
+    {"Clerk", "Leader", "UnitHead", "Specialist", "Reader", "Official"}
+)
 
 
 def is_secret(document):

@@ -5,14 +5,17 @@ from phutho.intranet.dates import format_datetime
 from phutho.intranet.dates import localize
 from plone import api
 
-
 # Actions that are not workflow transitions.
 ACTION_TITLES = {
     "progress": _("action_progress", default="Progress note"),
     "delivered": _("action_delivered", default="Received from another agency"),
-    "recall_requested": _("action_recall_requested", default="Recall requested by the sender"),
+    "recall_requested": _(
+        "action_recall_requested", default="Recall requested by the sender"
+    ),
     "correction": _("action_correction", default="Registration corrected"),
-    "replaced": _("action_replaced", default="Replaced by a new document from the sender"),
+    "replaced": _(
+        "action_replaced", default="Replaced by a new document from the sender"
+    ),
 }
 
 

@@ -12,10 +12,14 @@ def add_progress_note(document, text, percent=None):
     the data.
     """
     if not isinstance(text, (str, type(None))):
-        raise TransitionDataError(_("error_progress_text", default="Write what was done."))
+        raise TransitionDataError(
+            _("error_progress_text", default="Write what was done.")
+        )
     text = (text or "").strip()
     if not text:
-        raise TransitionDataError(_("error_progress_text", default="Write what was done."))
+        raise TransitionDataError(
+            _("error_progress_text", default="Write what was done.")
+        )
     if percent is not None:
         if isinstance(percent, bool) or not isinstance(percent, (int, str)):
             percent = -1
@@ -25,7 +29,10 @@ def add_progress_note(document, text, percent=None):
             percent = -1
         if not 0 <= percent <= 100:
             raise TransitionDataError(
-                _("error_progress_percent", default="Progress is a number from 0 to 100.")
+                _(
+                    "error_progress_percent",
+                    default="Progress is a number from 0 to 100.",
+                )
             )
     details = {} if percent is None else {"percent": percent}
     entry = record(document, "progress", comment=text, **details)

@@ -18,9 +18,9 @@ from phutho.intranet.dates import today
 from phutho.intranet.groups import agency_user_ids
 from phutho.intranet.groups import group_member_ids
 from phutho.intranet.groups import unit_group_id
-from phutho.intranet.numbering.api import check_register
 from phutho.intranet.numbering.api import check_incoming
 from phutho.intranet.numbering.api import check_outgoing
+from phutho.intranet.numbering.api import check_register
 from phutho.intranet.numbering.api import incoming_numbering_date
 from phutho.intranet.numbering.api import issue_outgoing
 from phutho.intranet.numbering.api import NumberingError
@@ -39,7 +39,6 @@ from plone.app.uuid.utils import uuidToObject
 from zExceptions import Unauthorized
 
 import logging
-
 
 logger = logging.getLogger("phutho.intranet.workflow")
 
@@ -100,7 +99,9 @@ def _choose_register(document, data, direction):
     if uid:
         register = uuidToObject(uid, unrestricted=True)
         if register is None:
-            raise TransitionDataError(_("error_register_unknown", default="Unknown register."))
+            raise TransitionDataError(
+                _("error_register_unknown", default="Unknown register.")
+            )
         if api.content.get_state(register) != "open":
             raise TransitionDataError(
                 _("error_register_closed", default="This register is closed.")
@@ -148,7 +149,11 @@ def _parse_assignee(document, spec, role, assigned_by, instructions=""):
     agency = find_agency(document)
     if kind == "unit":
         unit = uuidToObject(principal, unrestricted=True) if principal else None
-        if unit is None or not same_object(find_agency(unit), agency) or unit.portal_type != "Unit":
+        if (
+            unit is None
+            or not same_object(find_agency(unit), agency)
+            or unit.portal_type != "Unit"
+        ):
             raise TransitionDataError(
                 _("error_unknown_unit", default="This unit is not in the agency.")
             )
@@ -167,7 +172,12 @@ def _parse_assignee(document, spec, role, assigned_by, instructions=""):
         )
     check_deadline(deadline)
     return assignment.make_entry(
-        role, kind, principal, deadline, instructions=instructions, assigned_by=assigned_by
+        role,
+        kind,
+        principal,
+        deadline,
+        instructions=instructions,
+        assigned_by=assigned_by,
     )
 
 
@@ -254,7 +264,10 @@ def validate_reassign(document, data, comment):
     handler = text(data.get("handler"), "handler")
     if unit is None or not _has_role(document, "UnitHead"):
         raise TransitionDataError(
-            _("error_reassign_not_allowed", default="Only the lead unit's head may re-assign.")
+            _(
+                "error_reassign_not_allowed",
+                default="Only the lead unit's head may re-assign.",
+            )
         )
     members = set(group_member_ids(unit_group_id(unit, "specialists")))
     members |= set(group_member_ids(unit_group_id(unit, "heads")))
@@ -266,7 +279,9 @@ def validate_reassign(document, data, comment):
                 mapping={"user": handler or ""},
             )
         )
-    deadline = check_deadline(parse_date(data.get("deadline"))) or assignment.earliest_deadline(document)
+    deadline = check_deadline(
+        parse_date(data.get("deadline"))
+    ) or assignment.earliest_deadline(document)
     entry = assignment.make_entry(
         "handler",
         "user",
@@ -294,7 +309,10 @@ def validate_complete(document, data, comment):
             or not api.user.has_permission("View", obj=target)
         ):
             raise TransitionDataError(
-                _("error_reply_unknown", default="The reply must be an outgoing document.")
+                _(
+                    "error_reply_unknown",
+                    default="The reply must be an outgoing document.",
+                )
             )
         return {"reply": target}
     return {}
@@ -323,7 +341,10 @@ def apply_register(document, prepared, comment):
 
 def apply_assign(document, prepared, comment):
     assignment.replace_assignments(document, prepared["entries"])
-    return {"assignees": _describe(prepared["entries"]), "instructions": prepared["instructions"]}
+    return {
+        "assignees": _describe(prepared["entries"]),
+        "instructions": prepared["instructions"],
+    }
 
 
 def apply_reassign(document, prepared, comment):
@@ -381,7 +402,10 @@ def apply_refuse_recall(document, prepared, comment):
 def validate_submit_draft(document, data, comment):
     if not (document.draft_file or (document.content or "").strip()):
         raise TransitionDataError(
-            _("error_draft_empty", default="Attach the draft or write its content first.")
+            _(
+                "error_draft_empty",
+                default="Attach the draft or write its content first.",
+            )
         )
     return {}
 
@@ -492,7 +516,9 @@ def before_transition(document, event):
     kwargs = event.kwargs if event.kwargs is not None else {}
     data = kwargs.get("data") or {}
     if not isinstance(data, dict):
-        raise TransitionDataError(_("error_data_shape", default="Transition data must be an object."))
+        raise TransitionDataError(
+            _("error_data_shape", default="Transition data must be an object.")
+        )
     prepared = validator(document, data, kwargs.get("comment", "")) if validator else {}
     kwargs[PREPARED] = prepared
 

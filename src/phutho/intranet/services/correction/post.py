@@ -26,7 +26,12 @@ import plone.protect.interfaces
 class CorrectRegistrationPost(Service):
     def bad_request(self, message):
         self.request.response.setStatus(400)
-        return {"error": {"type": "BadRequest", "message": translate(message, context=self.request)}}
+        return {
+            "error": {
+                "type": "BadRequest",
+                "message": translate(message, context=self.request),
+            }
+        }
 
     def reply(self):
         alsoProvides(self.request, plone.protect.interfaces.IDisableCSRFProtection)
@@ -34,7 +39,10 @@ class CorrectRegistrationPost(Service):
         changes = body.get("changes")
         if not isinstance(changes, dict) or not changes:
             return self.bad_request(
-                _("error_correction_changes", default="Send the corrected fields in 'changes'.")
+                _(
+                    "error_correction_changes",
+                    default="Send the corrected fields in 'changes'.",
+                )
             )
         fields = correctable_fields(self.context)
         values = {}
@@ -48,11 +56,15 @@ class CorrectRegistrationPost(Service):
                         mapping={"fields": name},
                     )
                 )
-            deserializer = queryMultiAdapter((field, self.context, self.request), IFieldDeserializer)
+            deserializer = queryMultiAdapter(
+                (field, self.context, self.request), IFieldDeserializer
+            )
             try:
                 values[name] = deserializer(raw)
             except (ValueError, ValidationError) as error:
-                detail = error.doc() if isinstance(error, ValidationError) else str(error)
+                detail = (
+                    error.doc() if isinstance(error, ValidationError) else str(error)
+                )
                 return self.bad_request(
                     _(
                         "error_correction_value",

@@ -17,5 +17,10 @@ class DeliveryStatusGet(Service):
         items = delivery_status(self.context)
         for item in items:
             if item["status_title"] is not None:
-                item["status_title"] = translate(item["status_title"], context=self.request)
-        return {"@id": f"{self.context.absolute_url()}/@delivery-status", "items": items}
+                item["status_title"] = translate(
+                    item["status_title"], context=self.request
+                )
+        return {
+            "@id": f"{self.context.absolute_url()}/@delivery-status",
+            "items": items,
+        }

@@ -26,7 +26,6 @@ from zope.security.interfaces import IPermission
 
 import logging
 
-
 logger = logging.getLogger("phutho.intranet.services")
 
 
@@ -41,7 +40,9 @@ def locked_fields(context, names):
             if not permission_id or name in locked:
                 continue
             permission = queryUtility(IPermission, name=permission_id)
-            if permission is not None and not security.checkPermission(permission.title, context):
+            if permission is not None and not security.checkPermission(
+                permission.title, context
+            ):
                 locked.append(name)
     return sorted(locked)
 
@@ -57,7 +58,9 @@ class DocumentPatch(ContentPatch):
                 getSecurityManager().getUser().getId(),
             )
             self.request.response.setStatus(403)
-            if set(locked) <= set(correctable_fields(self.context)) and api.user.has_permission(
+            if set(locked) <= set(
+                correctable_fields(self.context)
+            ) and api.user.has_permission(
                 permissions.CorrectRegistration, obj=self.context
             ):
                 message = _(

@@ -18,7 +18,6 @@ from zope.i18n import translate
 
 import logging
 
-
 logger = logging.getLogger("phutho.intranet.services")
 
 
@@ -39,7 +38,10 @@ class AgencyPost(FolderPost):
                 context=self.request,
             )
             return {"error": {"type": "Forbidden", "message": message}}
-        if portal_type == "IncomingDocument" and data.get("allow_duplicate") is not True:
+        if (
+            portal_type == "IncomingDocument"
+            and data.get("allow_duplicate") is not True
+        ):
             duplicates = find_duplicates(
                 agency,
                 data.get("number_symbol"),

@@ -14,7 +14,9 @@ from plone.restapi.services import Service
 
 class ProcessingHistoryGet(Service):
     def reply(self):
-        items = [describe_entry(self.context, entry) for entry in history_of(self.context)]
+        items = [
+            describe_entry(self.context, entry) for entry in history_of(self.context)
+        ]
         return {
             "@id": f"{self.context.absolute_url()}/@processing-history",
             "items": json_compatible(items),

@@ -19,7 +19,9 @@ class ProgressPost(Service):
         alsoProvides(self.request, plone.protect.interfaces.IDisableCSRFProtection)
         data = json_object(self.request) or {}
         try:
-            entry = add_progress_note(self.context, data.get("text"), data.get("percent"))
+            entry = add_progress_note(
+                self.context, data.get("text"), data.get("percent")
+            )
         except TransitionDataError as error:
             self.request.response.setStatus(400)
             return {"error": {"type": "BadRequest", "message": str(error)}}

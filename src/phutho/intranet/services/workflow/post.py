@@ -20,7 +20,6 @@ from zope.i18n import translate
 import logging
 import transaction
 
-
 logger = logging.getLogger("phutho.intranet.services")
 
 
@@ -37,7 +36,9 @@ class DocumentTransition(WorkflowTransition):
             return {"error": {"type": "BadRequest", "message": message}}
         return super().reply()
 
-    def recurse_transition(self, objs, comment, publication_dates, include_children=False):
+    def recurse_transition(
+        self, objs, comment, publication_dates, include_children=False
+    ):
         data = data_from_body(json_body(self.request))
         for obj in objs:
             try:
@@ -45,7 +46,9 @@ class DocumentTransition(WorkflowTransition):
             except Exception as error:
                 # plone.restapi answers 400 and would commit: commit nothing.
                 transaction.doom()
-                if not isinstance(error, WorkflowException) or isinstance(error, TransitionDataError):
+                if not isinstance(error, WorkflowException) or isinstance(
+                    error, TransitionDataError
+                ):
                     raise
                 # Unknown, or not offered to this user in this state. CMF's
                 # message has an unfilled ${action_id}: say it as the page does.
