@@ -47,6 +47,10 @@ setup(
         "Unidecode",
         "python-dateutil",
         "pytz",
+        # The mail-in ingester (phutho-mailin) and the digest command.
+        "aiosmtpd",
+        "IMAPClient",
+        "requests",
     ],
     extras_require={
         "test": [
@@ -72,5 +76,9 @@ setup(
     },
     entry_points={
         "plone.autoinclude.plugin": ["target = plone"],
+        "console_scripts": [
+            "phutho-mailin = phutho.intranet.mailin.main:main",
+            "phutho-digest = phutho.intranet.mail.command:main",
+        ],
     },
 )
