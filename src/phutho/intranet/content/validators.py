@@ -5,16 +5,18 @@ from zope.schema import ValidationError
 
 import re
 
-# Mã định danh cơ quan (OrganId), e.g. 000.00.00.G22 (Decree 30, Appendix VI).
-ORGAN_ID_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+# Mã định danh cơ quan (OrganId): usually NNN.NN.NN.XNN (000.00.00.G22), but
+# codes are data that changed with the 2025 reform and short forms such as
+# 28.22.H17 circulate: three to six dot-separated groups of letters and digits.
+ORGAN_ID_RE = re.compile(r"^[0-9A-Za-z]{1,10}(\.[0-9A-Za-z]{1,10}){2,5}$")
 EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 
 class InvalidOrganId(ValidationError):
     __doc__ = _(
         "error_organ_id",
-        default="The agency code (OrganId) must look like 000.00.00.G22: "
-        "three digits, two digits, two digits, a capital letter and two digits.",
+        default="The agency code (OrganId) is groups of letters and digits "
+        "separated by dots, e.g. 000.00.00.G22 or 28.22.H17.",
     )
 
 
@@ -23,7 +25,7 @@ class InvalidEmail(ValidationError):
 
 
 def organ_id_constraint(value):
-    """OrganId format ``NNN.NN.NN.XNN``."""
+    """OrganId: dot-separated groups of letters and digits (see ORGAN_ID_RE)."""
     if value and not ORGAN_ID_RE.match(value):
         raise InvalidOrganId(value)
     return True
