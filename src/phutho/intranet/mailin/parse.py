@@ -1,0 +1,440 @@
+"""Reading an incoming mail into what a document needs. Pure functions.
+
+Mail is untrusted input: headers may carry broken or undeclared encodings
+(windows-1258, VISCII, raw 8-bit), parts may be nested a thousand deep,
+base64 may be corrupt, HTML may carry scripts. Nothing here raises on bad
+mail except :class:`UnusableMessage` (nothing readable at all): every other
+defect degrades to the best text that can be had, and what could not be
+read is listed in ``ParsedMail.defects``.
+"""
+
+from dataclasses import dataclass
+from dataclasses import field
+from email.header import decode_header
+from email.header import Header
+from email.utils import getaddresses
+from email.utils import parseaddr
+from email.utils import parsedate_to_datetime
+
+import codecs
+import email
+import email.policy
+import hashlib
+import mimetypes
+import re
+import unicodedata
+
+# How deep multiparts are followed, and how many parts are read at most.
+MAX_DEPTH = 30
+MAX_PARTS = 500
+MAX_ATTACHMENTS = 100
+MAX_SUMMARY = 10000
+MAX_FILENAME = 150
+
+# -- VISCII (RFC 1456): not among Python's codecs ---------------------------
+
+_VISCII_HIGH = (
+    "ẠẮẰẶẤẦẨẬẼẸẾỀỂỄỆỐỒỔỖỘỢỚỜỞỊỎỌỈỦŨỤỲ"
+    "ÕắằặấầẩậẽẹếềểễệốồổỗỠƠộờởịỰỨỪỬơớƯ"
+    "ÀÁÂÃẢĂẳẵÈÉÊẺÌÍĨỳĐứÒÓÔạỷừửÙÚỹỵÝỡư"
+    "àáâãảăữẫèéêẻìíĩỉđựòóôõỏọụùúũủýợỮ"
+)
+_VISCII_LOW = {0x02: "Ẳ", 0x05: "Ẵ", 0x06: "Ẫ", 0x14: "Ỷ", 0x19: "Ỹ", 0x1E: "Ỵ"}
+_VISCII_TABLE = "".join(_VISCII_LOW.get(i, chr(i)) for i in range(128)) + _VISCII_HIGH
+_VISCII_ENCODING = codecs.charmap_build(_VISCII_TABLE)
+
+
+class _VisciiCodec(codecs.Codec):
+    def encode(self, text, errors="strict"):
+        return codecs.charmap_encode(text, errors, _VISCII_ENCODING)
+
+    def decode(self, data, errors="strict"):
+        return codecs.charmap_decode(data, errors, _VISCII_TABLE)
+
+
+def _search_codec(name):
+    if name.replace("-", "_") in ("viscii", "x_viscii", "csviscii", "viscii1.1_1"):
+        codec = _VisciiCodec()
+        return codecs.CodecInfo(codec.encode, codec.decode, name="viscii")
+    return None
+
+
+codecs.register(_search_codec)
+
+# Charsets tried, in order, for text that declares none or a wrong one.
+FALLBACK_CHARSETS = ("utf-8", "cp1258", "latin-1")
+
+
+def decode_bytes(data, charset=None):
+    """Text of ``data`` in ``charset``, else the first fallback that fits.
+
+    ``latin-1`` decodes anything, so this always returns text.
+    """
+    charsets = []
+    if charset:
+        charset = str(charset).strip().strip('"').lower()
+        try:
+            codecs.lookup(charset)
+            charsets.append(charset)
+        except LookupError:
+            pass
+    charsets += [c for c in FALLBACK_CHARSETS if c not in charsets]
+    for name in charsets:
+        try:
+            return data.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("latin-1", "replace")  # pragma: no cover
+
+
+def _clean(text):
+    """Normalized (NFC) text without control characters except newlines."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C"
+    )
+
+
+def decode_header_value(value):
+    """A header as text: RFC 2047 words decoded, raw 8-bit guessed."""
+    if value is None:
+        return ""
+    if isinstance(value, Header):
+        # compat32 hands undeclared 8-bit headers over as Header objects.
+        try:
+            chunks = decode_header(value)
+        except Exception:
+            return _clean(str(value))
+        text = ""
+    else:
+        value = str(value)
+        try:
+            raw = value.encode("ascii", "surrogateescape")
+        except UnicodeEncodeError:
+            return _clean(value)
+        text = decode_bytes(raw) if any(b > 127 for b in raw) else value
+        try:
+            chunks = decode_header(text)
+        except Exception:
+            return _clean(text)
+    parts = []
+    for chunk, charset in chunks:
+        if isinstance(chunk, bytes):
+            parts.append(decode_bytes(chunk, charset))
+        else:
+            parts.append(chunk)
+    return _clean("".join(parts)).replace("\n", " ").strip()
+
+
+def normalize_message_id(value):
+    """``<ABC@Host>`` → ``abc@host``; empty when there is none."""
+    value = decode_header_value(value)
+    match = re.search(r"<([^<>\s]+)>", value)
+    value = match.group(1) if match else value.strip()
+    return value[:500].lower()
+
+
+TRACE_HEADERS = frozenset(
+    {
+        "received",
+        "return-path",
+        "delivered-to",
+        "x-original-to",
+        "x-received",
+        "x-mailin-recipient",
+        "x-mailin-sender",
+    }
+)
+
+
+def content_key(raw):
+    """A key for a message without a Message-ID: SHA-256 of the message
+    without the trace headers relays add, so a redelivery matches."""
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    if not sep:
+        head, sep, body = raw.partition(b"\n\n")
+    kept, skipping = [], False
+    for line in re.split(rb"\r?\n", head):
+        if line[:1] in (b" ", b"\t"):
+            if not skipping:
+                kept.append(line.strip())
+            continue
+        name = line.split(b":", 1)[0].strip().lower().decode("ascii", "replace")
+        skipping = name in TRACE_HEADERS
+        if not skipping:
+            kept.append(line.strip())
+    digest = hashlib.sha256(b"\n".join(kept) + b"\n\n" + body.strip())
+    return "sha256:" + digest.hexdigest()
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class ParsedMail:
+    message_id: str = ""
+    subject: str = ""
+    from_name: str = ""
+    from_address: str = ""
+    to_addresses: list = field(default_factory=list)
+    date: object = None
+    text: str = ""
+    html: str = ""
+    attachments: list = field(default_factory=list)
+    defects: list = field(default_factory=list)
+    # A delivery status notification: the Message-ID it reports on and
+    # ``{recipient: "status diagnostic"}`` of the failed recipients.
+    bounce_of: str = ""
+    bounce_recipients: dict = field(default_factory=dict)
+
+    @property
+    def usable(self):
+        """True when there is something a clerk can register."""
+        return bool(self.subject.strip() or self.text.strip() or self.attachments)
+
+
+class UnusableMessage(ValueError):
+    """Nothing in the message can be read."""
+
+
+def safe_filename(name, content_type, index):
+    """A file name without paths or control characters, with an extension."""
+    name = decode_header_value(name) if name else ""
+    name = name.replace("\\", "/").split("/")[-1]
+    name = re.sub(r'[<>:"|?*\x00-\x1f]', "_", name).strip(" .")
+    if len(name) > MAX_FILENAME:
+        stem, dot, ext = name.rpartition(".")
+        name = (
+            (stem[: MAX_FILENAME - 10] + dot + ext[:8]) if dot else name[:MAX_FILENAME]
+        )
+    if not name:
+        ext = mimetypes.guess_extension(content_type or "") or ".bin"
+        name = f"tep-dinh-kem-{index}{ext}"
+    return name
+
+
+def _payload(part, defects):
+    try:
+        data = part.get_payload(decode=True)
+    except Exception as error:  # corrupt transfer encoding
+        defects.append(f"undecodable part: {error}")
+        data = None
+    if data is None:
+        raw = part.get_payload()
+        data = raw.encode("ascii", "surrogateescape") if isinstance(raw, str) else b""
+    for defect in getattr(part, "defects", ()) or ():
+        defects.append(type(defect).__name__)
+    return data
+
+
+def _walk(message, defects):
+    """Leaf parts with their depth, iteratively (no recursion limit)."""
+    stack = [(message, 0)]
+    count = 0
+    while stack:
+        part, depth = stack.pop()
+        count += 1
+        if count > MAX_PARTS:
+            defects.append(f"more than {MAX_PARTS} parts; the rest ignored")
+            return
+        if part.is_multipart():
+            if depth >= MAX_DEPTH:
+                defects.append(f"parts nested deeper than {MAX_DEPTH} ignored")
+                continue
+            children = part.get_payload()
+            if isinstance(children, list):
+                stack.extend((child, depth + 1) for child in reversed(children))
+            continue
+        yield part, depth
+
+
+def html_to_text(html):
+    """Visible text of an HTML body (scripts and styles dropped)."""
+    import lxml.html
+
+    try:
+        document = lxml.html.document_fromstring(html)
+    except Exception:
+        return re.sub(r"<[^>]*>", " ", html)
+    for bad in document.xpath("//script|//style|//head"):
+        bad.drop_tree()
+    text = document.text_content()
+    return re.sub(r"[ \t\r\f\v]+", " ", re.sub(r"\n\s*\n+", "\n\n", text)).strip()
+
+
+def sanitize_html(html):
+    """HTML safe to show inside a page: no scripts, event handlers, styles,
+    forms, frames, embedded objects or remote images."""
+    from lxml_html_clean import Cleaner
+
+    import lxml.html
+
+    if not html.strip():
+        return ""
+    cleaner = Cleaner(
+        scripts=True,
+        javascript=True,
+        comments=True,
+        style=True,
+        inline_style=True,
+        links=True,
+        meta=True,
+        page_structure=True,
+        processing_instructions=True,
+        embedded=True,
+        frames=True,
+        forms=True,
+        annoying_tags=True,
+        kill_tags=["img", "svg", "math", "base", "title"],
+        safe_attrs_only=True,
+    )
+    try:
+        fragment = lxml.html.fragment_fromstring(html, create_parent="div")
+        cleaned = cleaner.clean_html(fragment)
+        for link in cleaned.iter("a"):
+            href = (link.get("href") or "").strip().lower()
+            if not href.startswith(("http://", "https://", "mailto:")):
+                link.attrib.pop("href", None)
+            link.set("rel", "noopener noreferrer nofollow")
+        return lxml.html.tostring(cleaned, encoding="unicode")
+    except Exception:
+        from html import escape
+
+        return f"<pre>{escape(html_to_text(html))}</pre>"
+
+
+def _delivery_status(part, data, mail):
+    """Failed recipients of a message/delivery-status part."""
+    text = decode_bytes(data)
+    for block in re.split(r"\r?\n\s*\r?\n", text):
+        fields = {}
+        for line in block.splitlines():
+            name, sep, value = line.partition(":")
+            if sep:
+                fields[name.strip().lower()] = value.strip()
+        if fields.get("action", "").lower() != "failed":
+            continue
+        recipient = fields.get("final-recipient") or fields.get("original-recipient")
+        if recipient:
+            address = recipient.split(";", 1)[-1].strip().lower()
+            mail.bounce_recipients[address] = " ".join(
+                x for x in (fields.get("status"), fields.get("diagnostic-code")) if x
+            )
+
+
+def _bounced_message_id(part, data):
+    headers = email.message_from_bytes(
+        data.split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0],
+        policy=email.policy.compat32,
+    )
+    return normalize_message_id(headers.get("Message-ID"))
+
+
+def parse_message(raw):
+    """Read ``raw`` (bytes) into a :class:`ParsedMail`."""
+    if not raw or not raw.strip():
+        raise UnusableMessage("empty message")
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    except Exception as error:  # pragma: no cover - the parser is lenient
+        raise UnusableMessage(f"not a mail message: {error}")
+    mail = ParsedMail()
+    mail.message_id = normalize_message_id(message.get("Message-ID"))
+    mail.subject = decode_header_value(message.get("Subject"))[:1000]
+    name, address = parseaddr(decode_header_value(message.get("From")))
+    mail.from_name = name.strip()
+    mail.from_address = address.strip().lower() if "@" in address else ""
+    mail.to_addresses = [
+        a.strip().lower()
+        for _n, a in getaddresses(
+            [decode_header_value(v) for v in message.get_all("To", [])]
+            + [decode_header_value(v) for v in message.get_all("Cc", [])]
+        )
+        if "@" in a
+    ]
+    try:
+        mail.date = parsedate_to_datetime(message.get("Date"))
+    except Exception:
+        mail.date = None
+    is_report = message.get_content_type() == "multipart/report"
+    texts, htmls = [], []
+    for part, _depth in _walk(message, mail.defects):
+        content_type = part.get_content_type()
+        disposition = (part.get("Content-Disposition") or "").split(";")[0].lower()
+        try:
+            filename = part.get_filename()
+        except Exception:
+            filename = None
+        data = _payload(part, mail.defects)
+        if is_report and content_type == "message/delivery-status":
+            _delivery_status(part, data, mail)
+            continue
+        if is_report and content_type in ("text/rfc822-headers", "message/rfc822"):
+            mail.bounce_of = mail.bounce_of or _bounced_message_id(part, data)
+        if (
+            content_type in ("text/plain", "text/html")
+            and disposition != "attachment"
+            and not filename
+        ):
+            text = _clean(decode_bytes(data, part.get_content_charset()))
+            (texts if content_type == "text/plain" else htmls).append(text)
+            continue
+        if not data:
+            continue
+        if len(mail.attachments) >= MAX_ATTACHMENTS:
+            mail.defects.append(f"more than {MAX_ATTACHMENTS} attachments ignored")
+            continue
+        mail.attachments.append(
+            Attachment(
+                safe_filename(filename, content_type, len(mail.attachments) + 1),
+                content_type,
+                data,
+            )
+        )
+    if not mail.bounce_recipients:
+        mail.bounce_of = ""
+    mail.html = "\n".join(htmls)
+    text = "\n\n".join(t.strip() for t in texts if t.strip())
+    if not text and mail.html:
+        text = html_to_text(mail.html)
+    mail.text = text[:MAX_SUMMARY]
+    return mail
+
+
+PREFERRED_MAIN = (
+    ("application/pdf", ".pdf"),
+    (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".docx",
+    ),
+    ("application/vnd.oasis.opendocument.text", ".odt"),
+    ("application/msword", ".doc"),
+)
+
+
+def choose_main(attachments):
+    """Index of the attachment that is the document itself (a PDF first,
+    then DOCX, ODT, DOC), or None when none of them is one."""
+    for content_type, extension in PREFERRED_MAIN:
+        for index, attachment in enumerate(attachments):
+            if (
+                attachment.content_type == content_type
+                or attachment.filename.lower().endswith(extension)
+            ):
+                return index
+    return None
+
+
+NUMBER_SYMBOL_RE = re.compile(
+    r"(?:^|[\s:(])(?:[Ss]ố\s*:?\s*)?(\d{1,6}/[0-9A-ZĐa-zđ]+(?:-[0-9A-ZĐa-zđ]+)+)"
+)
+
+
+def find_number_symbol(text):
+    """A number and symbol (``15/QĐ-UBND``) mentioned in ``text``, or ''."""
+    match = NUMBER_SYMBOL_RE.search(text or "")
+    return match.group(1) if match else ""
