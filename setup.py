@@ -43,6 +43,7 @@ setup(
         "plone.restapi",
         "collective.easyform",
         "lxml",
+        "signxml",
         "pypdf",
         "Unidecode",
         "python-dateutil",

@@ -1,0 +1,283 @@
+"""Electronic metadata of Decree 30/2020, Appendix VI (part II), as behaviors.
+
+What documents exchanged with other systems carry beyond the fields a
+clerk types for a paper document: the document's exchange identifier, the
+type codes, the signer's competence as written, the sender's contact
+details and the result of the check of its digital signature. Kept in
+behaviors so that the document schemas stay what a clerk fills in; the
+exchange package (:mod:`phutho.intranet.exchange.mapping`) maps edXML to
+these fields and back.
+"""
+
+from phutho.intranet import _
+from phutho.intranet.content.document import REGISTRATION_PERMISSION
+from plone.autoform import directives
+from plone.autoform.interfaces import IFormFieldProvider
+from plone.namedfile.field import NamedBlobFile
+from plone.supermodel import model
+from zope import schema
+from zope.interface import provider
+
+SIGNATURE_STATES = ("valid", "invalid", "unsigned")
+
+COMMON_FIELDS = (
+    "document_id",
+    "type_code",
+    "type_detail",
+    "signer_competence",
+    "steering_type",
+    "sphere_of_promulgation",
+    "typer_notation",
+    "promulgation_amount",
+    "appendixes",
+    "direction",
+)
+
+
+@provider(IFormFieldProvider)
+class IElectronicMetadata(model.Schema):
+    """Appendix VI metadata of incoming and outgoing documents."""
+
+    model.fieldset(
+        "electronic",
+        label=_("fieldset_electronic_metadata", default="Electronic metadata"),
+        fields=list(COMMON_FIELDS),
+    )
+    directives.mode(document_id="display")
+    document_id = schema.TextLine(
+        title=_("label_document_id", default="Exchange identifier (DocumentId)"),
+        description=_(
+            "help_document_id",
+            default="OrganId,yyyy/MM/dd,number/symbol: set when an outgoing "
+            "document is issued, or as received.",
+        ),
+        required=False,
+        readonly=True,
+    )
+    type_code = schema.Int(
+        title=_("label_type_code", default="Type code (DocumentType/Type)"),
+        required=False,
+        min=0,
+    )
+    type_detail = schema.Int(
+        title=_("label_type_detail", default="Type detail (DocumentType/TypeDetail)"),
+        required=False,
+        min=0,
+    )
+    signer_competence = schema.TextLine(
+        title=_("label_signer_competence", default="Signer's competence as written"),
+        description=_("help_signer_competence", default="e.g. TL. BỘ TRƯỞNG"),
+        required=False,
+    )
+    steering_type = schema.Int(
+        title=_("label_steering_type", default="Steering type (SteeringType)"),
+        description=_(
+            "help_steering_type",
+            default="0 none, 1 a directive, 2 a report on a directive.",
+        ),
+        required=False,
+        min=0,
+    )
+    sphere_of_promulgation = schema.TextLine(
+        title=_("label_sphere", default="Sphere of promulgation"),
+        required=False,
+    )
+    typer_notation = schema.TextLine(
+        title=_("label_typer_notation", default="Typist's initials"),
+        required=False,
+    )
+    promulgation_amount = schema.Int(
+        title=_("label_promulgation_amount", default="Copies issued"),
+        required=False,
+        min=0,
+    )
+    appendixes = schema.List(
+        title=_("label_appendixes", default="Appendixes (phụ lục)"),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[],
+    )
+    direction = schema.Bool(
+        title=_("label_direction", default="Direction (OtherInfo/Direction)"),
+        required=False,
+    )
+
+
+INCOMING_FIELDS = (
+    "content",
+    "promulgation_place",
+    "due_date",
+    "sender_organization_in_charge",
+    "sender_address",
+    "sender_email",
+    "sender_phone",
+    "sender_fax",
+    "sender_website",
+    "sender_staff",
+    "sender_staff_department",
+    "sender_staff_email",
+    "sender_staff_mobile",
+    "response_for",
+)
+SIGNATURE_FIELDS = (
+    "signature_status",
+    "signature_reason",
+    "signature_signer",
+    "signature_issuer",
+    "signature_valid_from",
+    "signature_valid_until",
+    "original_message",
+)
+
+
+@provider(IFormFieldProvider)
+class IIncomingElectronicMetadata(model.Schema):
+    """What an incoming document received electronically adds: the sender's
+    contact details, its clerk, the content, and the signature check."""
+
+    directives.write_permission(
+        **{name: REGISTRATION_PERMISSION for name in INCOMING_FIELDS}
+    )
+    model.fieldset(
+        "sender",
+        label=_("fieldset_sender", default="Sender"),
+        fields=list(INCOMING_FIELDS),
+    )
+    content = schema.Text(
+        title=_("label_content", default="Content"),
+        required=False,
+    )
+    promulgation_place = schema.TextLine(
+        title=_("label_promulgation_place", default="Place of issue"),
+        required=False,
+    )
+    due_date = schema.Date(
+        title=_("label_due_date", default="Reply requested by (DueDate)"),
+        required=False,
+    )
+    sender_organization_in_charge = schema.TextLine(
+        title=_("label_organization_in_charge", default="Governing body"),
+        required=False,
+    )
+    sender_address = schema.TextLine(
+        title=_("label_sender_address", default="Sender's address"),
+        required=False,
+    )
+    sender_email = schema.TextLine(
+        title=_("label_sender_email", default="Sender's e-mail"),
+        required=False,
+    )
+    sender_phone = schema.TextLine(
+        title=_("label_sender_phone", default="Sender's phone"),
+        required=False,
+    )
+    sender_fax = schema.TextLine(
+        title=_("label_sender_fax", default="Sender's fax"),
+        required=False,
+    )
+    sender_website = schema.TextLine(
+        title=_("label_sender_website", default="Sender's website"),
+        required=False,
+    )
+    sender_staff = schema.TextLine(
+        title=_("label_sender_staff", default="Sender's clerk"),
+        required=False,
+    )
+    sender_staff_department = schema.TextLine(
+        title=_("label_sender_staff_department", default="Sender's clerk: unit"),
+        required=False,
+    )
+    sender_staff_email = schema.TextLine(
+        title=_("label_sender_staff_email", default="Sender's clerk: e-mail"),
+        required=False,
+    )
+    sender_staff_mobile = schema.TextLine(
+        title=_("label_sender_staff_mobile", default="Sender's clerk: mobile"),
+        required=False,
+    )
+    response_for = schema.List(
+        title=_("label_response_for", default="In answer to (DocumentId)"),
+        description=_(
+            "help_response_for",
+            default="The documents this one answers, as the sender names them; "
+            "those of this agency are also linked as related documents.",
+        ),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[],
+    )
+
+    model.fieldset(
+        "signature",
+        label=_("fieldset_signature", default="Digital signature"),
+        fields=list(SIGNATURE_FIELDS),
+    )
+    directives.mode(
+        **{name: "display" for name in SIGNATURE_FIELDS if name != "original_message"}
+    )
+    signature_status = schema.Choice(
+        title=_("label_signature_status", default="Signature"),
+        values=SIGNATURE_STATES,
+        required=False,
+        readonly=True,
+    )
+    signature_reason = schema.TextLine(
+        title=_("label_signature_reason", default="Signature check"),
+        required=False,
+        readonly=True,
+    )
+    signature_signer = schema.TextLine(
+        title=_("label_signature_signer", default="Signed by"),
+        required=False,
+        readonly=True,
+    )
+    signature_issuer = schema.TextLine(
+        title=_("label_signature_issuer", default="Certificate issued by"),
+        required=False,
+        readonly=True,
+    )
+    signature_valid_from = schema.Datetime(
+        title=_("label_signature_valid_from", default="Certificate valid from"),
+        required=False,
+        readonly=True,
+    )
+    signature_valid_until = schema.Datetime(
+        title=_("label_signature_valid_until", default="Certificate valid until"),
+        required=False,
+        readonly=True,
+    )
+    directives.omitted("original_message")
+    original_message = NamedBlobFile(
+        title=_("label_original_message", default="Message as received (edXML)"),
+        required=False,
+        readonly=True,
+    )
+
+
+@provider(IFormFieldProvider)
+class IAgencyExchangeMetadata(model.Schema):
+    """What an agency's exchange messages say of it besides name, code and
+    contacts."""
+
+    model.fieldset(
+        "exchange",
+        label=_("fieldset_exchange", default="Document exchange"),
+        fields=["place", "organization_in_charge", "fax"],
+    )
+    place = schema.TextLine(
+        title=_("label_place", default="Place name on documents"),
+        description=_(
+            "help_place",
+            default="Written before the date, e.g. Phú Thọ (PromulgationInfo/Place).",
+        ),
+        required=False,
+    )
+    organization_in_charge = schema.TextLine(
+        title=_("label_organization_in_charge", default="Governing body"),
+        description=_("help_organization_in_charge", default="e.g. UBND tỉnh Phú Thọ"),
+        required=False,
+    )
+    fax = schema.TextLine(
+        title=_("label_fax", default="Fax"),
+        required=False,
+    )

@@ -1,0 +1,88 @@
+"""``POST <agency>/@edxml``: receive an edXML message.
+
+The body is the raw message (``Content-Type: application/xml``). Answers:
+
+- ``201 Created`` with ``Location`` and the new incoming document's JSON
+  for a new document (or a replacement);
+- ``200`` with ``{"@id", "UID", "created": false, "kind"}`` for a message
+  delivered again (the document it created the first time), an update or
+  revocation (the document it acted on) and a status message (the
+  outgoing document it answers);
+- ``400`` with ``{"error": {"type", "message", "element"}}`` for a
+  message that cannot be read or names a document the agency does not
+  have: nothing is created (the transaction is doomed).
+
+``POST <portal>/@exchange-pickup`` (Managers: cron, ``make run``) runs the
+directory pickup (:mod:`phutho.intranet.exchange.pickup`) and answers its
+report.
+"""
+
+from phutho.intranet.exchange.api import import_message
+from phutho.intranet.exchange.errors import EdXMLError
+from phutho.intranet.exchange.errors import MessageTooLarge
+from phutho.intranet.exchange.limits import current_limits
+from plone.restapi.interfaces import ISerializeToJson
+from plone.restapi.services import Service
+from zope.component import getMultiAdapter
+
+import logging
+import transaction
+
+logger = logging.getLogger("phutho.intranet.exchange")
+
+
+def read_body(request, limit):
+    """The request body, refused past ``limit`` bytes without reading it
+    all."""
+    length = request.getHeader("Content-Length")
+    if length and length.isdigit() and int(length) > limit:
+        raise MessageTooLarge(
+            f"The message is {length} bytes; at most {limit} are accepted.", "edXML"
+        )
+    stream = request.get("BODYFILE")
+    if stream is None:
+        return request.get("BODY") or b""
+    stream.seek(0)
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise MessageTooLarge(f"The message is over {limit} bytes.", "edXML")
+    return data
+
+
+class EdXMLPost(Service):
+    """Import one message into the agency (the context)."""
+
+    def reply(self):
+        request = self.request
+        try:
+            data = read_body(request, current_limits().message_bytes)
+            document, created = import_message(self.context, data, transport="rest")
+        except EdXMLError as error:
+            transaction.doom()
+            logger.warning(
+                "POST %s/@edxml refused for %s: %s",
+                self.context.absolute_url(1),
+                request.get("AUTHENTICATED_USER"),
+                error,
+            )
+            request.response.setStatus(400)
+            return error.as_json()
+        if created:
+            request.response.setStatus(201)
+            request.response.setHeader("Location", document.absolute_url())
+            return getMultiAdapter((document, request), ISerializeToJson)()
+        return {
+            "@id": document.absolute_url(),
+            "UID": document.UID(),
+            "@type": document.portal_type,
+            "created": False,
+        }
+
+
+class PickupPost(Service):
+    """Relay the outboxes and import every agency's inbox folder."""
+
+    def reply(self):
+        from phutho.intranet.exchange.pickup import pickup
+
+        return pickup(self.context, commit=True)
