@@ -680,7 +680,7 @@ class TestAnnexUpload(unittest.TestCase):
         browser.getLink(url="++add++Annex").click()
         browser.getControl(name="form.widgets.title").value = "Phụ lục danh sách"
         browser.getControl(name="form.widgets.file").add_file(
-            b"%PDF-1.4 phu luc", "application/pdf", "phu-luc.pdf"
+            b"%PDF-1.4 phu luc\n%%EOF\n", "application/pdf", "phu-luc.pdf"
         )
         browser.getControl(name="form.buttons.save").click()
         self.assertEqual([a.title for a in doc.objectValues()], ["Phụ lục danh sách"])

@@ -17,8 +17,8 @@ from phutho.intranet.search.extract import ODT
 from phutho.intranet.search.extract import PDF
 from phutho.intranet.search.lexicon import FoldingNormalizer
 from phutho.intranet.search.lexicon import WordSplitter
-from phutho.intranet.search.normalize import fold
 from phutho.intranet.testing import PHUTHO_DEMO_INTEGRATION_TESTING
+from phutho.intranet.text import fold
 from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID

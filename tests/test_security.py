@@ -5,6 +5,7 @@ copies or corrections, locked fields stay locked, bad input answers 400."""
 from datetime import datetime
 from datetime import timedelta
 from phutho.intranet.dates import today
+from phutho.intranet.exc import InvalidDataError
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import create_incoming
 from phutho.intranet.testing import create_outgoing
@@ -16,7 +17,6 @@ from phutho.intranet.testing import RestSession
 from phutho.intranet.testing import run_transitions
 from phutho.intranet.workflow.api import do_transition
 from phutho.intranet.workflow.correction import correct_registration
-from phutho.intranet.workflow.data import TransitionDataError
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import setRoles
@@ -83,9 +83,9 @@ class TestIntegration(unittest.TestCase):
         doc = create_incoming(self.agency, number_symbol="502/BTTTT-CĐSQG")
         do_transition(doc, "register")
         next_year = datetime(doc.arrival_date.year + 1, 1, 2, 8, 0)
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             correct_registration(doc, {"arrival_date": next_year}, "Nhầm năm")
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             correct_registration(
                 doc, {"arrival_date": datetime.now() + timedelta(days=3)}, "Nhầm"
             )
@@ -96,7 +96,7 @@ class TestIntegration(unittest.TestCase):
         doc.arrival_date = datetime.now() + timedelta(days=2)
         # Refused before the state changes, as a refused transition (a page
         # shows the message, REST answers 400), not a site error.
-        with self.assertRaises(TransitionDataError) as refused:
+        with self.assertRaises(InvalidDataError) as refused:
             do_transition(doc, "register")
         self.assertIn("future", str(refused.exception.args[0]))
         self.assertIsNone(doc.arrival_number)
@@ -119,7 +119,7 @@ class TestIntegration(unittest.TestCase):
         }
         do_transition(doc, "assign", data={"lead": lead})
         login(self.portal, "chuyenvien.sotttt")
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(doc, "complete", data={"reply": foreign.UID()})
         self.assertEqual(api.content.get_state(doc), "assigned")
 
@@ -138,7 +138,7 @@ class TestIntegration(unittest.TestCase):
         }
         self.assertNotIn("replace", offered)
         with api.env.adopt_roles(["Manager"]):
-            with self.assertRaises(TransitionDataError):
+            with self.assertRaises(InvalidDataError):
                 do_transition(doc, "replace")
 
     def test_secret_clerks_keep_secret_registers(self):
@@ -277,7 +277,7 @@ class TestThroughHttp(unittest.TestCase):
             "@correct-registration", response.json()["error"]["message"]
         )  # not correctable
         signed = {
-            "data": "JVBERi0xLjQK",
+            "data": "JVBERi0xLjQKJSVFT0YK",  # %PDF-1.4 … %%EOF
             "encoding": "base64",
             "filename": "da-ky.pdf",
             "content-type": "application/pdf",

@@ -5,6 +5,8 @@ from datetime import date
 from datetime import timedelta
 from DateTime import DateTime
 from phutho.intranet.dates import today
+from phutho.intranet.exc import InvalidDataError
+from phutho.intranet.exc import WorkflowRefusedError
 from phutho.intranet.groups import agency_group_id
 from phutho.intranet.groups import unit_group_id
 from phutho.intranet.numbering.api import last_number
@@ -18,13 +20,11 @@ from phutho.intranet.testing import PHUTHO_DEMO_INTEGRATION_TESTING
 from phutho.intranet.testing import run_transitions
 from phutho.intranet.workflow.api import do_transition
 from phutho.intranet.workflow.assignment import is_overdue
-from phutho.intranet.workflow.data import TransitionDataError
 from phutho.intranet.workflow.delivery import delivery_status
 from phutho.intranet.workflow.history import history_of
 from plone import api
 from plone.app.testing import login
 from plone.app.uuid.utils import uuidToObject
-from Products.CMFCore.WorkflowCore import WorkflowException
 
 import unittest
 
@@ -81,11 +81,11 @@ class TestIncomingRules(WorkflowCase):
     def test_registration_refused_without_matching_register(self):
         self.as_("vanthu.sotttt")
         doc = create_incoming(self.agency)
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(
                 doc, "register", data={"register": self.agency["so-di"].UID()}
             )
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(
                 doc, "register", data={"register": self.agency["so-mat-den"].UID()}
             )
@@ -97,7 +97,7 @@ class TestIncomingRules(WorkflowCase):
         doc = self.registered()
         self.as_("vanthu.sotttt")
         twin = create_incoming(self.agency)  # same number and symbol: duplicate
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(twin, "register")
         third = create_incoming(self.agency, number_symbol="127/BTTTT-CĐSQG")
         do_transition(third, "register")
@@ -110,7 +110,7 @@ class TestIncomingRules(WorkflowCase):
             api.content.transition(self.agency["so-den"], transition="close")
         self.as_("vanthu.sotttt")
         doc = create_incoming(self.agency)
-        with self.assertRaises(TransitionDataError) as refused:
+        with self.assertRaises(InvalidDataError) as refused:
             do_transition(
                 doc, "register", data={"register": self.agency["so-den"].UID()}
             )
@@ -126,7 +126,7 @@ class TestIncomingRules(WorkflowCase):
         doc.document_date = doc.document_date.replace(year=doc.document_date.year - 1)
         register = self.agency["so-den"]
         register.year = today().year
-        with self.assertRaises(TransitionDataError) as refused:
+        with self.assertRaises(InvalidDataError) as refused:
             do_transition(doc, "register", data={"register": register.UID()})
         self.assertEqual(refused.exception.args[0], "error_register_year")
         self.assertEqual(api.content.get_state(doc), "received")
@@ -138,7 +138,7 @@ class TestIncomingRules(WorkflowCase):
     def test_return_requires_a_reason(self):
         self.as_("vanthu.sotttt")
         doc = create_incoming(self.agency)
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(doc, "return_to_sender")
         do_transition(doc, "return_to_sender", comment="Văn bản gửi nhầm cơ quan")
         self.assertEqual(self.state(doc), "returned")
@@ -147,15 +147,15 @@ class TestIncomingRules(WorkflowCase):
     def test_assignment_needs_lead_and_deadline(self):
         doc = self.registered()
         self.as_("lanhdao.sotttt")
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(doc, "assign", data={"instructions": "Xử lý"})
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(
                 doc,
                 "assign",
                 data={"lead": {"kind": "unit", "id": self.agency["cntt"].UID()}},
             )
-        with self.assertRaises(TransitionDataError):  # a unit of another agency
+        with self.assertRaises(InvalidDataError):  # a unit of another agency
             unit = agency(self.portal, "so-noi-vu")["tcbc"]
             do_transition(
                 doc,
@@ -164,7 +164,7 @@ class TestIncomingRules(WorkflowCase):
                     "lead": {"kind": "unit", "id": unit.UID(), "deadline": in_days(3)}
                 },
             )
-        with self.assertRaises(TransitionDataError):  # an official of another agency
+        with self.assertRaises(InvalidDataError):  # an official of another agency
             do_transition(
                 doc,
                 "assign",
@@ -176,7 +176,7 @@ class TestIncomingRules(WorkflowCase):
                     }
                 },
             )
-        with self.assertRaises(TransitionDataError):  # a deadline in the past
+        with self.assertRaises(InvalidDataError):  # a deadline in the past
             do_transition(
                 doc,
                 "assign",
@@ -222,7 +222,7 @@ class TestIncomingRules(WorkflowCase):
         doc = self.registered()
         self.assign(doc)
         self.as_("truongphong.sotttt")
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(
                 doc, "reassign", data={"handler": "chuyenvien2.sotttt"}
             )  # other unit
@@ -241,7 +241,7 @@ class TestIncomingRules(WorkflowCase):
         doc = self.registered()
         self.assign(doc)
         self.as_("chuyenvien2.sotttt")
-        with self.assertRaises(WorkflowException):
+        with self.assertRaises(WorkflowRefusedError):
             do_transition(doc, "start")
 
     def test_complete_links_the_reply(self):
@@ -253,7 +253,7 @@ class TestIncomingRules(WorkflowCase):
         self.as_("chuyenvien.sotttt")
         reply = create_outgoing(self.agency, "cntt", in_reply_to=[])
         do_transition(doc, "start")
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(doc, "complete", data={"reply": doc.UID()})
         do_transition(
             doc,
@@ -294,19 +294,19 @@ class TestIncomingRules(WorkflowCase):
         doc = self.registered()
         self.as_("lanhdao.sotttt")
         lead = {"kind": "unit", "id": self.agency["cntt"].UID()}
-        with self.assertRaises(TransitionDataError) as refused:
+        with self.assertRaises(InvalidDataError) as refused:
             do_transition(doc, "assign", data={"lead": lead, "deadline": past})
         self.assertEqual(refused.exception.args[0], "error_deadline_past")
         self.assign(doc)
         self.as_("truongphong.sotttt")
-        with self.assertRaises(TransitionDataError) as refused:
+        with self.assertRaises(InvalidDataError) as refused:
             do_transition(
                 doc, "reassign", data={"handler": "chuyenvien.sotttt", "deadline": past}
             )
         self.assertEqual(refused.exception.args[0], "error_deadline_past")
 
     def test_dates_are_whole_or_refused(self):
-        from phutho.intranet.workflow.data import parse_date
+        from phutho.intranet.dates import parse_date
 
         self.assertEqual(parse_date("31/12/2026"), date(2026, 12, 31))
         self.assertEqual(parse_date(" 2026-12-31 "), date(2026, 12, 31))
@@ -315,7 +315,7 @@ class TestIncomingRules(WorkflowCase):
             parse_date("2026-12-30T20:00:00Z"), date(2026, 12, 31)
         )  # 03:00 local
         for bad in ("31/12/2026x", "2026-12-31junk", "2026-13-01", "31-12-2026"):
-            with self.assertRaises(TransitionDataError, msg=bad):
+            with self.assertRaises(InvalidDataError, msg=bad):
                 parse_date(bad)
 
     def test_reopen_gives_the_work_back(self):
@@ -327,7 +327,7 @@ class TestIncomingRules(WorkflowCase):
         do_transition(doc, "start")
         do_transition(doc, "complete")
         self.as_("lanhdao.sotttt")
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(doc, "reopen")
         do_transition(doc, "reopen", comment="Cần bổ sung số liệu")
         self.assertEqual(self.state(doc), "in_progress")
@@ -360,9 +360,9 @@ class TestIncomingRules(WorkflowCase):
         self.assertGreater(doc.modified(), DateTime("2026/01/02"))
         brain = self.catalog(UID=doc.UID())[0]
         self.assertEqual(brain.modified, doc.modified())
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             add_progress_note(doc, "   ")
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             add_progress_note(doc, "Xong", 140)
         self.assertEqual(history_of(doc)[-1]["percent"], 40)
 
@@ -483,14 +483,14 @@ class TestOutgoing(WorkflowCase):
 
     def test_empty_draft_cannot_be_submitted(self):
         doc = self.draft(content="")
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(doc, "submit_for_review")
 
     def test_return_for_revision_needs_comment(self):
         doc = self.draft()
         do_transition(doc, "submit_for_review")
         self.as_("truongphong.sotttt")
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(doc, "return_for_revision")
         do_transition(doc, "return_for_revision", comment="Sửa lại phần căn cứ")
         self.assertEqual(self.state(doc), "draft")
@@ -499,7 +499,7 @@ class TestOutgoing(WorkflowCase):
         doc = self.draft(internal_recipients=[])
         run_transitions(self.portal, doc, OUTGOING_TO_SIGNED)
         self.as_("vanthu.sotttt")
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(doc, "issue")
         self.assertIsNone(doc.number)
 
@@ -595,7 +595,7 @@ class TestOutgoing(WorkflowCase):
         self.agency["cntt"].short_name = ""
         base = last_number(self.agency["so-di"])
         self.as_("vanthu.sotttt")
-        with self.assertRaises(TransitionDataError) as refused:
+        with self.assertRaises(InvalidDataError) as refused:
             do_transition(doc, "issue")
         self.assertEqual(refused.exception.args[0], "error_symbol_incomplete")
         self.assertEqual(self.state(doc), "signed")
@@ -625,7 +625,7 @@ class TestOutgoing(WorkflowCase):
         doc = self.draft()
         self.issue(doc)
         self.as_("lanhdao.sotttt")
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(doc, "recall")
         do_transition(doc, "recall", comment="Ban hành nhầm")
         self.assertEqual(self.state(doc), "recalled")
@@ -643,7 +643,7 @@ class TestOutgoing(WorkflowCase):
         do_transition(copies["Sở Nội vụ"], "accept_recall")
         self.assertEqual(self.state(copies["Sở Nội vụ"]), "withdrawn")
         self.as_("vanthu.ubndtinh")
-        with self.assertRaises(TransitionDataError):
+        with self.assertRaises(InvalidDataError):
             do_transition(copies["UBND tỉnh Phú Thọ"], "refuse_recall")
         do_transition(
             copies["UBND tỉnh Phú Thọ"], "refuse_recall", comment="Đã thực hiện xong"

@@ -7,11 +7,25 @@ the new year although it is still 31 December in UTC.
 
 from datetime import date
 from datetime import datetime
+from DateTime import DateTime
+from phutho.intranet import _
+from phutho.intranet.exc import InvalidDataError
+from zope.globalrequest import getRequest
+from zope.i18n import translate
 
 import pytz
 
 TIMEZONE_NAME = "Asia/Ho_Chi_Minh"
 TIMEZONE = pytz.timezone(TIMEZONE_NAME)
+
+# Every date the portal stores lies in this range: documents of the
+# Vietnamese state (from 1945) up to deadlines in this century. Outside it
+# a date is a typing mistake, and before 1945 the zone's historical
+# offsets (local mean time +07:06:40 until 1906) cannot be indexed.
+DATE_MIN = date(1945, 1, 1)
+DATE_MAX = date(2100, 12, 31)
+DATETIME_MIN = datetime(1945, 1, 1)
+DATETIME_MAX = datetime(2100, 12, 31, 23, 59, 59)
 
 
 def now():
@@ -60,3 +74,73 @@ def format_datetime(value):
     if value is None:
         return ""
     return localize(value).strftime("%d/%m/%Y %H:%M")
+
+
+def to_datetime(value):
+    """Date or datetime -> DateTime in Asia/Ho_Chi_Minh (None stays None),
+    for catalog queries (DateTime arithmetic for range ends)."""
+    if value is None:
+        return None
+    return DateTime(localize(value).isoformat())
+
+
+def index_date(value):
+    """The value indexed and kept as metadata: plain dates stay dates,
+    date-times become local DateTimes (None stays None)."""
+    if value is None or not isinstance(value, datetime):
+        return value
+    return to_datetime(value)
+
+
+DEADLINE = _("label_deadline", default="Deadline")
+
+
+def parse_date(value, field="deadline", label=DEADLINE):
+    """A date from transition data or a form: a date, ``YYYY-MM-DD``,
+    ``DD/MM/YYYY`` or a whole ISO date-time (its local date); None and ""
+    stay None.
+
+    Refuses (:class:`InvalidDataError` on ``field``, naming ``label``)
+    anything else, and dates outside :data:`DATE_MIN`..:data:`DATE_MAX`.
+    """
+    if value in (None, ""):
+        return None
+    parsed = None
+    if isinstance(value, datetime):
+        parsed = value.date()
+    elif isinstance(value, date):
+        parsed = value
+    elif isinstance(value, str):
+        parsed = _parse_date_text(value.strip())
+    if parsed is None or not DATE_MIN <= parsed <= DATE_MAX:
+        raise InvalidDataError(
+            _(
+                "error_bad_date",
+                default="${field}: write a date between ${min} and ${max} as "
+                "dd/mm/yyyy or yyyy-mm-dd.",
+                mapping={
+                    "field": translate(label, context=getRequest()),
+                    "min": format_date(DATE_MIN),
+                    "max": format_date(DATE_MAX),
+                },
+            ),
+            field=field,
+        )
+    return parsed
+
+
+def _parse_date_text(text):
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    try:  # a whole ISO date-time (clients send them): its local date
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.date()
+    if not DATETIME_MIN <= moment.replace(tzinfo=None) <= DATETIME_MAX:
+        return None  # converting could leave the calendar (year 10000)
+    return localize(moment).date()

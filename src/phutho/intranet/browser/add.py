@@ -5,8 +5,9 @@ save the document goes into the agency's period folder for today.
 """
 
 from phutho.intranet import _
-from phutho.intranet.content.duplicates import find_duplicates
+from phutho.intranet.content.duplicates import check_duplicates
 from phutho.intranet.content.storage import container_for
+from phutho.intranet.exc import DuplicateError
 from plone.dexterity.browser.add import DefaultAddForm
 from plone.dexterity.browser.add import DefaultAddView
 from plone.dexterity.utils import addContentToContainer
@@ -55,25 +56,17 @@ class IncomingAddForm(StoredAddForm):
     @button.buttonAndHandler(_("Save"), name="save")
     def handleAdd(self, action):
         data, errors = self.extractData()
-        if not errors and not data.get(ALLOW_DUPLICATE):
-            duplicates = find_duplicates(
-                self.context,
-                data.get("number_symbol"),
-                data.get("sender_organ_id"),
-                data.get("sender_name"),
-            )
-            if duplicates:
-                raise WidgetActionExecutionError(
-                    ALLOW_DUPLICATE,
-                    Invalid(
-                        _(
-                            "warning_duplicate_incoming",
-                            default="A document with this number and symbol from "
-                            "this agency is already registered. Tick the box and "
-                            "save again to record it anyway.",
-                        )
-                    ),
+        if not errors:
+            try:
+                check_duplicates(
+                    self.context,
+                    data.get("number_symbol"),
+                    data.get("sender_organ_id"),
+                    data.get("sender_name"),
+                    allow_duplicate=bool(data.get(ALLOW_DUPLICATE)),
                 )
+            except DuplicateError as error:
+                raise WidgetActionExecutionError(error.field, Invalid(error.message))
         return DefaultAddForm.handleAdd(self, action)
 
     @button.buttonAndHandler(_("Cancel"), name="cancel")

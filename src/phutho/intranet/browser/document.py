@@ -20,11 +20,11 @@ from phutho.intranet.content.vocabularies import SECRECY
 from phutho.intranet.content.vocabularies import URGENCY
 from phutho.intranet.dates import format_date
 from phutho.intranet.dates import format_datetime
+from phutho.intranet.dates import parse_date
 from phutho.intranet.workflow.assignment import assignments_of
 from phutho.intranet.workflow.assignment import earliest_deadline
 from phutho.intranet.workflow.assignment import is_overdue
 from phutho.intranet.workflow.correction import correctable_fields
-from phutho.intranet.workflow.data import parse_date
 from phutho.intranet.workflow.delivery import delivery_status
 from phutho.intranet.workflow.history import history_of
 from phutho.intranet.workflow.presentation import describe_entry

@@ -17,8 +17,8 @@ from phutho.intranet.browser.document import SECRECY_TITLES
 from phutho.intranet.browser.document import signer_text
 from phutho.intranet.browser.document import state_title
 from phutho.intranet.browser.document import URGENCY_TITLES
-from phutho.intranet.content.indexers import to_datetime
 from phutho.intranet.dates import format_date
+from phutho.intranet.dates import to_datetime
 from phutho.intranet.dates import today
 from phutho.intranet.workflow.assignment import assignments_of
 from plone import api

@@ -14,38 +14,34 @@ one. Every POST must carry plone.protect's authenticator.
 from phutho.intranet import _
 from phutho.intranet.browser.document import document_number
 from phutho.intranet.content.utils import find_agency
-from phutho.intranet.groups import group_member_ids
-from phutho.intranet.groups import unit_group_id
-from phutho.intranet.workflow import transitions
+from phutho.intranet.exc import PortalError
+from phutho.intranet.numbering.registers import suitable_registers
 from phutho.intranet.workflow.api import do_transition
 from phutho.intranet.workflow.assignment import lead_unit
+from phutho.intranet.workflow.assignment import unit_people
 from phutho.intranet.workflow.correction import correct_registration
 from phutho.intranet.workflow.correction import correctable_fields
-from phutho.intranet.workflow.data import TransitionDataError
+from phutho.intranet.workflow.incoming import reassign_mode
 from phutho.intranet.workflow.presentation import action_title
 from phutho.intranet.workflow.presentation import fullname
 from phutho.intranet.workflow.presentation import translate_title
 from phutho.intranet.workflow.progress import add_progress_note
+from phutho.intranet.workflow.transitions import comment_required
 from plone import api
 from plone.protect import CheckAuthenticator
-from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five.browser import BrowserView
 from z3c.form import button
 from z3c.form import field
 from z3c.form import form
 from z3c.form.interfaces import ActionExecutionError
+from z3c.form.interfaces import WidgetActionExecutionError
 from zExceptions import BadRequest
 from zope import schema
 from zope.component import getUtility
-from zope.i18n import translate
-from zope.i18nmessageid import Message
 from zope.interface import Invalid
 from zope.schema.interfaces import IVocabularyFactory
 
-import logging
 import transaction
-
-logger = logging.getLogger("phutho.intranet.browser")
 
 # The fields a transition needs besides its comment, by form kind. A head
 # of unit re-assigning inside the unit gets the "handover" form instead of
@@ -59,47 +55,7 @@ FORM_KINDS = {
     ("IncomingDocument", "complete"): "reply",
 }
 
-# Which form field a refusal concerns, by the message id the workflow
-# package raises; anything else is shown for the form as a whole.
-ERROR_FIELDS = {
-    "error_duplicate_registration": "allow_duplicate",
-    "error_lead_required": "lead",
-    "error_assignee_shape": "lead",
-    "error_assignee_kind": "lead",
-    "error_unknown_unit": "lead",
-    "error_unknown_official": "lead",
-    "error_deadline_required": "deadline",
-    "error_deadline_past": "deadline",
-    "error_bad_date": "deadline",
-    "error_handler_not_in_unit": "handler",
-    "error_reassign_not_allowed": "handler",
-    "error_reply_unknown": "reply",
-    "error_comment_required": "comment",
-    "error_progress_text": "text",
-    "error_progress_percent": "percent",
-}
-
 REPLY_LIMIT = 30  # outgoing documents offered as the reply, latest first
-
-
-def error_field(message):
-    """The form field a refusal message belongs to, or None."""
-    msgid = str(message) if isinstance(message, Message) else ""
-    if msgid.startswith("error_register"):
-        return "register"
-    return ERROR_FIELDS.get(msgid)
-
-
-def refusal_message(error):
-    """The message a refusal carries. portal_workflow re-raises an error
-    raised inside a transition wrapped in one of its own class
-    (``TransitionDataError(TransitionDataError(message))``): unwrap it."""
-    message = error
-    while isinstance(message, Exception):
-        message = getattr(message, "message", None) or (
-            message.args[0] if message.args else ""
-        )
-    return message
 
 
 def principal_spec(value):
@@ -138,16 +94,11 @@ class ActionForm(BrowserView):
         raise NotImplementedError
 
     def report(self, error):
-        """Show a refusal: as a status message, and at its field."""
-        message = refusal_message(error)
-        text = (
-            translate(message, context=self.request)
-            if isinstance(message, Message)
-            else str(message)
-        )
-        field_name = error_field(message)
-        if field_name:
-            self.errors[field_name] = text
+        """Show a refusal (a :class:`PortalError`): as a status message,
+        and at its field."""
+        text = error.translated(self.request)
+        if error.field:
+            self.errors[error.field] = text
         api.portal.show_message(text, self.request, type="error")
 
     def done(self, message):
@@ -192,13 +143,10 @@ class TransitionForm(ActionForm):
             t["id"] == self.transition for t in wftool.getTransitionsFor(context)
         )
         key = (context.portal_type, self.transition)
-        # The workflow package's rule table says which transitions need a reason.
-        self.comment_required = (
-            transitions.VALIDATORS.get(key) is transitions.validate_comment
-        )
+        self.comment_required = comment_required(*key)
         self.kind = FORM_KINDS.get(key)
         if self.kind == "assignment" and self.transition == "reassign":
-            self.kind = transitions.reassign_mode(context)
+            self.kind = reassign_mode(context)
         self.options = {}
         if self.offered and self.kind:
             self.options = getattr(self, f"{self.kind}_options")()
@@ -209,7 +157,7 @@ class TransitionForm(ActionForm):
         direction = (
             "incoming" if self.context.portal_type == "IncomingDocument" else "outgoing"
         )
-        registers = transitions.suitable_registers(self.context, direction)
+        registers = suitable_registers(self.context, direction)
         chosen = self.request.form.get("register") or self.context.register
         if not chosen and len(registers) == 1:
             chosen = registers[0].UID()
@@ -232,10 +180,7 @@ class TransitionForm(ActionForm):
     def handover_options(self):
         """The people of the lead unit (its specialists and heads)."""
         unit = lead_unit(self.context)
-        members = set()
-        if unit is not None:
-            for function in ("specialists", "heads"):
-                members.update(group_member_ids(unit_group_id(unit, function)))
+        members = unit_people(unit) if unit is not None else set()
         people = [{"value": member, "title": fullname(member)} for member in members]
         return {"people": sorted(people, key=lambda person: person["title"])}
 
@@ -301,27 +246,9 @@ class TransitionForm(ActionForm):
             do_transition(
                 self.context, self.transition, comment=comment, data=self.data()
             )
-        except TransitionDataError as error:
+        except PortalError as error:
             transaction.doom()  # a refusal commits nothing (see do_transition)
             self.report(error)
-            return False
-        except WorkflowException as error:
-            transaction.doom()
-            # Not offered to this user now: say so plainly.
-            logger.info(
-                "Refused %s on %s: %s",
-                self.transition,
-                self.context.absolute_url(1),
-                error,
-            )
-            self.report(
-                WorkflowException(
-                    _(
-                        "error_transition_not_available",
-                        default="This action is not available to you on this document now.",
-                    )
-                )
-            )
             return False
         return self.done(
             _(
@@ -342,7 +269,8 @@ class ProgressNoteForm(ActionForm):
             add_progress_note(
                 self.context, form.get("text"), form.get("percent") or None
             )
-        except TransitionDataError as error:
+        except PortalError as error:
+            transaction.doom()
             self.report(error)
             return False
         return self.done(_("msg_progress_recorded", default="Progress note recorded."))
@@ -397,7 +325,10 @@ class CorrectRegistrationForm(form.Form):
             return
         try:
             correct_registration(self.context, changes, reason)
-        except TransitionDataError as error:
+        except PortalError as error:
+            transaction.doom()
+            if error.field in self.widgets:
+                raise WidgetActionExecutionError(error.field, Invalid(error.message))
             raise ActionExecutionError(Invalid(error.message))
         api.portal.show_message(
             _("msg_registration_corrected", default="Registration corrected."),

@@ -5,6 +5,7 @@ hold its documents and case files.
 """
 
 from phutho.intranet import _
+from phutho.intranet.content.fields import PlainTextLine
 from phutho.intranet.content.validators import email_constraint
 from phutho.intranet.content.validators import organ_id_constraint
 from phutho.intranet.content.validators import short_name_constraint
@@ -17,11 +18,11 @@ from zope.interface import implementer
 class IAgency(model.Schema):
     """Schema of an agency."""
 
-    title = schema.TextLine(
+    title = PlainTextLine(
         title=_("label_agency_name", default="Name"),
         description=_("help_agency_name", default="e.g. Sở Thông tin và Truyền thông"),
     )
-    short_name = schema.TextLine(
+    short_name = PlainTextLine(
         title=_("label_short_name", default="Abbreviation used in symbols"),
         description=_(
             "help_short_name",
@@ -37,11 +38,11 @@ class IAgency(model.Schema):
         ),
         constraint=organ_id_constraint,
     )
-    address = schema.TextLine(
+    address = PlainTextLine(
         title=_("label_address", default="Address"),
         required=False,
     )
-    email = schema.TextLine(
+    email = PlainTextLine(
         title=_("label_document_mailbox", default="Document mailbox (e-mail)"),
         description=_(
             "help_document_mailbox",
@@ -51,7 +52,7 @@ class IAgency(model.Schema):
         required=False,
         constraint=email_constraint,
     )
-    phone = schema.TextLine(
+    phone = PlainTextLine(
         title=_("label_phone", default="Phone"),
         required=False,
     )

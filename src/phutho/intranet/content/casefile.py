@@ -6,6 +6,9 @@ referenced documents, never typed in.
 
 from phutho.intranet import _
 from phutho.intranet.content.document import check_date_order
+from phutho.intranet.content.fields import DocumentDate
+from phutho.intranet.content.fields import PlainText
+from phutho.intranet.content.fields import PlainTextLine
 from plone import api
 from plone.app.z3cform.widgets.relateditems import RelatedItemsFieldWidget
 from plone.autoform import directives
@@ -21,25 +24,25 @@ from zope.interface import invariant
 class ICaseFile(model.Schema):
     """Schema of a case file (Appendix VI: FileCode, Title, Maintenance...)."""
 
-    file_code = schema.TextLine(
+    file_code = PlainTextLine(
         title=_("label_file_code", default="File code (số, ký hiệu hồ sơ)"),
         description=_("help_file_code", default="e.g. 2026.VX.01"),
     )
-    title = schema.TextLine(title=_("label_file_title", default="Title"))
+    title = PlainTextLine(title=_("label_file_title", default="Title"))
     retention = schema.Choice(
         title=_("label_retention", default="Retention period"),
         vocabulary="phutho.intranet.Retention",
     )
-    file_creator = schema.TextLine(
+    file_creator = PlainTextLine(
         title=_("label_file_creator", default="Kept by"),
         description=_("help_file_creator", default="Person or unit keeping the file."),
         required=False,
     )
-    start_date = schema.Date(title=_("label_start_date", default="Start date"))
-    end_date = schema.Date(
+    start_date = DocumentDate(title=_("label_start_date", default="Start date"))
+    end_date = DocumentDate(
         title=_("label_end_date", default="End date"), required=False
     )
-    description = schema.Text(
+    description = PlainText(
         title=_("label_file_description", default="Description"),
         required=False,
     )

@@ -1,6 +1,9 @@
 """Fields and rules shared by incoming and outgoing official documents."""
 
 from phutho.intranet import _
+from phutho.intranet.content.fields import Count
+from phutho.intranet.content.fields import PlainText
+from phutho.intranet.content.fields import PlainTextLine
 from plone.supermodel import model
 from zope import schema
 from zope.interface import Invalid
@@ -22,11 +25,11 @@ SUBJECT_MAX_LENGTH = 500  # Appendix VI: Subject (trích yếu) ≤ 500 characte
 class IOfficialDocument(model.Schema):
     """What every official document has (Decree 30/2020, Appendix VI)."""
 
-    title = schema.TextLine(
+    title = PlainTextLine(
         title=_("label_subject", default="Subject (trích yếu)"),
         max_length=SUBJECT_MAX_LENGTH,
     )
-    description = schema.Text(
+    description = PlainText(
         title=_("label_summary", default="Summary"),
         required=False,
     )
@@ -55,18 +58,19 @@ class IOfficialDocument(model.Schema):
         vocabulary="phutho.intranet.SignerAuthorities",
         required=False,
     )
-    signer_position = schema.TextLine(
+    signer_position = PlainTextLine(
         title=_("label_signer_position", default="Signer's position"),
         required=False,
+        max_length=200,
     )
-    signer_name = schema.TextLine(
+    signer_name = PlainTextLine(
         title=_("label_signer_name", default="Signer's name"),
         required=False,
+        max_length=200,
     )
-    page_count = schema.Int(
+    page_count = Count(
         title=_("label_page_count", default="Number of pages"),
         required=False,
-        min=1,
     )
 
 

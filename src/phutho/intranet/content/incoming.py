@@ -6,12 +6,17 @@ from phutho.intranet.content.document import IOfficialDocument
 from phutho.intranet.content.document import number_symbol_constraint
 from phutho.intranet.content.document import REGISTRATION_PERMISSION
 from phutho.intranet.content.document import split_number_symbol
+from phutho.intranet.content.fields import BoundedList
+from phutho.intranet.content.fields import DocumentDate
+from phutho.intranet.content.fields import DocumentDatetime
+from phutho.intranet.content.fields import DocumentFile
+from phutho.intranet.content.fields import MAX_RECIPIENTS
+from phutho.intranet.content.fields import PlainTextLine
 from phutho.intranet.content.validators import organ_id_constraint
 from phutho.intranet.dates import now
 from plone.app.z3cform.widgets.relateditems import RelatedItemsFieldWidget
 from plone.autoform import directives
 from plone.dexterity.content import Container
-from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from z3c.relationfield.schema import RelationChoice
 from z3c.relationfield.schema import RelationList
@@ -62,7 +67,7 @@ class IIncomingDocument(IOfficialDocument):
         required=False,
         readonly=True,
     )
-    arrival_date = schema.Datetime(
+    arrival_date = DocumentDatetime(
         title=_("label_arrival_date", default="Arrival date and time"),
         defaultFactory=default_arrival_date,
     )
@@ -72,7 +77,7 @@ class IIncomingDocument(IOfficialDocument):
         default="paper",
     )
 
-    sender_name = schema.TextLine(
+    sender_name = PlainTextLine(
         title=_("label_sender_name", default="Issuing agency"),
     )
     sender_organ_id = schema.ASCIILine(
@@ -80,25 +85,27 @@ class IIncomingDocument(IOfficialDocument):
         required=False,
         constraint=organ_id_constraint,
     )
-    number_symbol = schema.TextLine(
+    number_symbol = PlainTextLine(
         title=_("label_number_symbol", default="Number and symbol"),
         description=_("help_number_symbol", default="As printed, e.g. 15/QĐ-UBND."),
+        max_length=100,
         constraint=number_symbol_constraint,
     )
-    document_date = schema.Date(
+    document_date = DocumentDate(
         title=_("label_document_date", default="Document date"),
     )
-    recipients = schema.List(
+    recipients = BoundedList(
         title=_("label_recipients", default="Recipients (nơi nhận)"),
-        value_type=schema.TextLine(),
+        value_type=PlainTextLine(),
+        max_length=MAX_RECIPIENTS,
         required=False,
         default=[],
     )
-    processing_deadline = schema.Date(
+    processing_deadline = DocumentDate(
         title=_("label_processing_deadline", default="Processing deadline"),
         required=False,
     )
-    main_file = NamedBlobFile(
+    main_file = DocumentFile(
         title=_("label_main_file", default="Main file"),
         description=_(
             "help_main_file",

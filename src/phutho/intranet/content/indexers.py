@@ -9,8 +9,6 @@ day before at first sight. A DateIndex compares dates with dates exactly,
 and a local-day DateTime range still holds exactly the dates of that day.
 """
 
-from datetime import datetime
-from DateTime import DateTime
 from phutho.intranet.content.casefile import ICaseFile
 from phutho.intranet.content.document import IOfficialDocument
 from phutho.intranet.content.document import split_number_symbol
@@ -18,32 +16,21 @@ from phutho.intranet.content.incoming import IIncomingDocument
 from phutho.intranet.content.outgoing import IOutgoingDocument
 from phutho.intranet.content.register import IDocumentRegister
 from phutho.intranet.content.utils import find_agency
-from phutho.intranet.dates import localize
-from phutho.intranet.search.normalize import fold
+from phutho.intranet.dates import index_date
+from phutho.intranet.text import fold
 from plone.indexer import indexer
-
-
-def to_datetime(value):
-    """Date or datetime -> DateTime in Asia/Ho_Chi_Minh (None stays None),
-    for catalog queries (DateTime arithmetic for range ends)."""
-    if value is None:
-        return None
-    return DateTime(localize(value).isoformat())
-
-
-def index_date(value):
-    """The value indexed and kept as metadata: plain dates stay dates,
-    date-times become local DateTimes (None stays None)."""
-    if value is None or not isinstance(value, datetime):
-        return value
-    return to_datetime(value)
 
 
 def duplicate_key(agency_uid, number_symbol, sender_organ_id=None, sender_name=None):
     """Key under which the same incoming document, received twice by one
     agency, meets itself: number and symbol plus issuing agency, ignoring
     case, spaces and diacritics (clerks type "QD" for "QĐ"). The receiving
-    agency is part of the key so the lookup needs no path query."""
+    agency is part of the key so the lookup needs no path query. Values
+    that are not text (a malformed request) make no key."""
+    if not isinstance(number_symbol, str):
+        return None
+    sender_organ_id = sender_organ_id if isinstance(sender_organ_id, str) else None
+    sender_name = sender_name if isinstance(sender_name, str) else None
     number, notation = split_number_symbol(number_symbol)
     if number is None or not agency_uid:
         return None

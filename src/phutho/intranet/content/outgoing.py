@@ -8,12 +8,19 @@ from phutho.intranet import _
 from phutho.intranet.content.document import CONTENT_PERMISSION
 from phutho.intranet.content.document import IOfficialDocument
 from phutho.intranet.content.document import REGISTRATION_PERMISSION
+from phutho.intranet.content.fields import BoundedList
+from phutho.intranet.content.fields import CONTENT_MAX_LENGTH
+from phutho.intranet.content.fields import Count
+from phutho.intranet.content.fields import DocumentDate
+from phutho.intranet.content.fields import DocumentFile
+from phutho.intranet.content.fields import MAX_RECIPIENTS
+from phutho.intranet.content.fields import PlainText
+from phutho.intranet.content.fields import PlainTextLine
 from phutho.intranet.content.validators import EMAIL_RE
 from phutho.intranet.content.validators import ORGAN_ID_RE
 from plone.app.z3cform.widgets.relateditems import RelatedItemsFieldWidget
 from plone.autoform import directives
 from plone.dexterity.content import Container
-from plone.namedfile.field import NamedBlobFile
 from plone.supermodel import model
 from z3c.relationfield.schema import RelationChoice
 from z3c.relationfield.schema import RelationList
@@ -105,12 +112,12 @@ class IOutgoingDocument(IOfficialDocument):
         required=False,
         readonly=True,
     )
-    issued_date = schema.Date(
+    issued_date = DocumentDate(
         title=_("label_issued_date", default="Document date"),
         required=False,
         readonly=True,
     )
-    symbol = schema.TextLine(
+    symbol = PlainTextLine(
         title=_("label_symbol", default="Number and symbol"),
         description=_(
             "help_symbol",
@@ -120,9 +127,10 @@ class IOutgoingDocument(IOfficialDocument):
         readonly=True,
     )
 
-    content = schema.Text(
+    content = PlainText(
         title=_("label_content", default="Content"),
         required=False,
+        max_length=CONTENT_MAX_LENGTH,
     )
     drafting_unit = schema.Choice(
         title=_("label_drafting_unit", default="Drafting unit"),
@@ -139,28 +147,29 @@ class IOutgoingDocument(IOfficialDocument):
         label=_("fieldset_recipients", default="Recipients"),
         fields=["internal_recipients", "external_recipients", "copies"],
     )
-    internal_recipients = schema.List(
+    internal_recipients = BoundedList(
         title=_("label_internal_recipients", default="Agencies in the portal"),
         value_type=schema.Choice(vocabulary="phutho.intranet.Agencies"),
         required=False,
         default=[],
+        max_length=MAX_RECIPIENTS,
     )
-    external_recipients = schema.List(
+    external_recipients = BoundedList(
         title=_("label_external_recipients", default="Other recipients"),
         description=_(
             "help_external_recipients",
             default="One per line: Name | OrganId | e-mail.",
         ),
-        value_type=schema.TextLine(constraint=recipient_constraint),
+        value_type=PlainTextLine(constraint=recipient_constraint),
         required=False,
         default=[],
+        max_length=MAX_RECIPIENTS,
     )
-    copies = schema.Int(
+    copies = Count(
         title=_("label_copies", default="Number of copies"),
         required=False,
-        min=1,
     )
-    reply_deadline = schema.Date(
+    reply_deadline = DocumentDate(
         title=_("label_reply_deadline", default="Reply expected by"),
         required=False,
     )
@@ -200,11 +209,11 @@ class IOutgoingDocument(IOfficialDocument):
         label=_("fieldset_files", default="Files"),
         fields=["draft_file", "signed_file"],
     )
-    draft_file = NamedBlobFile(
+    draft_file = DocumentFile(
         title=_("label_draft_file", default="Draft"),
         required=False,
     )
-    signed_file = NamedBlobFile(
+    signed_file = DocumentFile(
         title=_("label_signed_file", default="Signed document"),
         required=False,
     )

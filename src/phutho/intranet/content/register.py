@@ -5,6 +5,8 @@ the register only holds their counters.
 """
 
 from phutho.intranet import _
+from phutho.intranet.content.fields import BoundedList
+from phutho.intranet.content.fields import PlainTextLine
 from plone.dexterity.content import Item
 from plone.supermodel import model
 from zope import schema
@@ -14,7 +16,7 @@ from zope.interface import implementer
 class IDocumentRegister(model.Schema):
     """Schema of a register."""
 
-    title = schema.TextLine(
+    title = PlainTextLine(
         title=_("label_register_name", default="Name"),
         description=_("help_register_name", default="e.g. Sổ văn bản đến 2026"),
     )
@@ -43,7 +45,7 @@ class IDocumentRegister(model.Schema):
         required=False,
         default=False,
     )
-    document_types = schema.List(
+    document_types = BoundedList(
         title=_("label_register_document_types", default="Document types"),
         description=_(
             "help_register_document_types",

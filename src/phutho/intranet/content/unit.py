@@ -1,6 +1,7 @@
 """Unit (phòng, ban) of an agency."""
 
 from phutho.intranet import _
+from phutho.intranet.content.fields import PlainTextLine
 from phutho.intranet.content.validators import short_name_constraint
 from plone.dexterity.content import Item
 from plone.supermodel import model
@@ -11,11 +12,11 @@ from zope.interface import implementer
 class IUnit(model.Schema):
     """Schema of a unit."""
 
-    title = schema.TextLine(
+    title = PlainTextLine(
         title=_("label_unit_name", default="Name"),
         description=_("help_unit_name", default="e.g. Phòng Văn hóa - Xã hội"),
     )
-    short_name = schema.TextLine(
+    short_name = PlainTextLine(
         title=_("label_unit_short_name", default="Abbreviation"),
         description=_(
             "help_unit_short_name",

@@ -14,6 +14,7 @@ from phutho.intranet.content.vocabularies import DIRECTIONS
 from phutho.intranet.content.vocabularies import document_type_info
 from phutho.intranet.dates import localize
 from phutho.intranet.dates import now
+from phutho.intranet.exc import InvalidDataError
 from phutho.intranet.numbering.counter import counters_of
 from phutho.intranet.numbering.counter import RegisterCounter
 from phutho.intranet.numbering.symbol import compose_symbol
@@ -24,21 +25,6 @@ from zope.i18n import translate
 import logging
 
 logger = logging.getLogger("phutho.intranet.numbering")
-
-
-class NumberingError(ValueError):
-    """The register cannot number this document (wrong direction, year,
-    type or secrecy). The message is translatable."""
-
-    def __init__(self, message):
-        # portal_workflow re-raises errors wrapped in their own class.
-        message = getattr(message, "message", message)
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        # In the language of the request being served (Vietnamese by default).
-        return translate(self.message, context=getRequest())
 
 
 def next_number(register, year=None):
@@ -77,11 +63,13 @@ def resolve_register(value):
 
 
 def check_register(register, document, direction, when):
-    """Raise :class:`NumberingError` unless ``register`` may number ``document``."""
+    """Raise :class:`InvalidDataError` unless ``register`` may number ``document``."""
     if register is None:
-        raise NumberingError(_("error_register_required", default="Choose a register."))
+        raise InvalidDataError(
+            _("error_register_required", default="Choose a register."), field="register"
+        )
     if register.direction != direction:
-        raise NumberingError(
+        raise InvalidDataError(
             _(
                 "error_register_direction",
                 default="This register does not number ${direction} documents.",
@@ -90,40 +78,45 @@ def check_register(register, document, direction, when):
                         dict(DIRECTIONS)[direction], context=getRequest()
                     )
                 },
-            )
+            ),
+            field="register",
         )
     agency = find_agency(document)
     if agency is not None and not same_object(find_agency(register), agency):
-        raise NumberingError(
+        raise InvalidDataError(
             _(
                 "error_register_agency",
                 default="This register belongs to another agency.",
-            )
+            ),
+            field="register",
         )
     if register.year and register.year != when.year:
-        raise NumberingError(
+        raise InvalidDataError(
             _(
                 "error_register_year",
                 default="This register is for ${year}; open the register of ${current}.",
                 mapping={"year": register.year, "current": when.year},
-            )
+            ),
+            field="register",
         )
     secret = (getattr(document, "secrecy", None) or "normal") != "normal"
     if secret != bool(register.secret):
-        raise NumberingError(
+        raise InvalidDataError(
             _(
                 "error_register_secrecy",
                 default="Secret documents are numbered in a secret register, "
                 "and only they are.",
-            )
+            ),
+            field="register",
         )
     allowed = register.document_types or []
     if allowed and document.document_type not in allowed:
-        raise NumberingError(
+        raise InvalidDataError(
             _(
                 "error_register_document_type",
                 default="This register does not number this document type.",
-            )
+            ),
+            field="register",
         )
 
 
@@ -133,7 +126,7 @@ def incoming_numbering_date(document):
 
 
 def check_incoming(document, register=None, when=None):
-    """Refuse (NumberingError) what :func:`register_incoming` would refuse,
+    """Refuse (InvalidDataError) what :func:`register_incoming` would refuse,
     taking no number: workflow validators call it before the state changes.
 
     Returns ``(register, when)``.
@@ -141,15 +134,16 @@ def check_incoming(document, register=None, when=None):
     register = resolve_register(register or document.register)
     when = localize(when) if when else incoming_numbering_date(document)
     if when > now() + timedelta(minutes=5):  # clock skew between clerk and server
-        raise NumberingError(
+        raise InvalidDataError(
             _(
                 "error_arrival_in_future",
                 default="The arrival date is in the future; correct it before registering.",
-            )
+            ),
+            field="arrival_date",
         )
     check_register(register, document, "incoming", when)
     if document.arrival_number:
-        raise NumberingError(
+        raise InvalidDataError(
             _(
                 "error_already_registered",
                 default="This document is already registered.",
@@ -178,21 +172,22 @@ def register_incoming(document, register=None, when=None):
 
 
 def check_outgoing(document, register=None, when=None):
-    """Refuse (NumberingError) what :func:`issue_outgoing` would refuse,
+    """Refuse (InvalidDataError) what :func:`issue_outgoing` would refuse,
     taking no number. Returns ``(register, when, compose)`` where
     ``compose(number)`` makes the symbol."""
     register = resolve_register(register or document.register)
     when = localize(when or now())
     check_register(register, document, "outgoing", when)
     if document.number:
-        raise NumberingError(
+        raise InvalidDataError(
             _("error_already_issued", default="This document already has a number.")
         )
     agency = find_agency(document)
     info = document_type_info(document.document_type)
     if info is None:
-        raise NumberingError(
-            _("error_unknown_document_type", default="Unknown document type.")
+        raise InvalidDataError(
+            _("error_unknown_document_type", default="Unknown document type."),
+            field="document_type",
         )
     unit_abbreviation = None
     if not info[1]:
@@ -209,12 +204,13 @@ def check_outgoing(document, register=None, when=None):
     try:
         compose(1)  # a symbol that cannot be made must not use up a number
     except ValueError:
-        raise NumberingError(
+        raise InvalidDataError(
             _(
                 "error_symbol_incomplete",
                 default="The symbol cannot be made: the agency or the drafting "
                 "unit has no short name.",
-            )
+            ),
+            field="drafting_unit",
         )
     return register, when, compose
 

@@ -3,14 +3,14 @@
 Plone's ``plone_lexicon`` strips accents only from words whose first letter
 is below U+0250: "Ủy", "Ứng", "Ở" or "Ấp" start in the Latin Extended
 Additional block and keep their marks, so "uy ban" misses "Ủy ban". Here
-every word is folded with :func:`phutho.intranet.search.normalize.fold`.
+every word is folded with :func:`phutho.intranet.text.fold`.
 
 Queries go through the same pipeline: ZCTextIndex's query parser folds each
 term, globs included, before looking words up (``Lexicon.parseTerms``), so
 "DUONG*" and "đườ*" reach ``globToWordIds`` as "duong*" and "duo*".
 """
 
-from phutho.intranet.search.normalize import fold
+from phutho.intranet.text import fold
 from Products.ZCTextIndex.PipelineFactory import element_factory
 
 import functools

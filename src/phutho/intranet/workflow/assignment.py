@@ -12,8 +12,16 @@ index and overdue flags are all derived from these records.
 from datetime import date
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
+from phutho.intranet import _
+from phutho.intranet.content.utils import find_agency
+from phutho.intranet.content.utils import same_object
+from phutho.intranet.dates import parse_date
 from phutho.intranet.dates import today
+from phutho.intranet.exc import InvalidDataError
+from phutho.intranet.groups import agency_user_ids
+from phutho.intranet.groups import group_member_ids
 from phutho.intranet.groups import unit_group_id
+from phutho.intranet.workflow.data import text
 from plone import api
 from plone.app.uuid.utils import uuidToObject
 
@@ -162,3 +170,167 @@ def is_overdue(document, state=None):
         return False
     deadline = earliest_deadline(document)
     return deadline is not None and deadline < today()
+
+
+# -- reading an assignment from transition data ----------------------------
+# ``{"lead": {"kind", "id", "deadline"}, "coordinators": [...],
+# "deadline": ..., "instructions": ...}`` from a leader, or ``{"handler":
+# <user id>, "deadline", "instructions"}`` from a head of unit.
+
+# More co-ordinators than units in an agency is a mistake, not a plan.
+MAX_COORDINATORS = 50
+
+
+def check_deadline(deadline, field="deadline"):
+    """Refuse a deadline before today (None passes: not every entry has one)."""
+    if deadline is not None and deadline < today():
+        raise InvalidDataError(
+            _("error_deadline_past", default="A deadline cannot be in the past."),
+            field=field,
+        )
+    return deadline
+
+
+def _assignee_shape(field):
+    return InvalidDataError(
+        _(
+            "error_assignee_shape",
+            default='An assignee is an object {kind, id, deadline}: kind "unit" '
+            "with the unit's UID, or \"user\" with the person's user id.",
+        ),
+        field=field,
+    )
+
+
+def parse_assignee(document, spec, role, assigned_by, instructions="", field="lead"):
+    """Check one ``{"kind", "id", "deadline"}`` against the document's
+    agency and make its record; refuses on ``field``."""
+    if not isinstance(spec, dict):
+        raise _assignee_shape(field)
+    kind, principal = spec.get("kind"), spec.get("id")
+    if not isinstance(principal, (str, type(None))):
+        raise _assignee_shape(field)
+    deadline = check_deadline(parse_date(spec.get("deadline"), "deadline"))
+    agency = find_agency(document)
+    if kind == "unit":
+        unit = uuidToObject(principal, unrestricted=True) if principal else None
+        if (
+            unit is None
+            or unit.portal_type != "Unit"
+            or not same_object(find_agency(unit), agency)
+        ):
+            raise InvalidDataError(
+                _("error_unknown_unit", default="This unit is not in the agency."),
+                field=field,
+            )
+    elif kind == "user":
+        if principal not in agency_user_ids(agency):
+            raise InvalidDataError(
+                _(
+                    "error_unknown_official",
+                    default="${user} does not work in this agency.",
+                    mapping={"user": principal or ""},
+                ),
+                field=field,
+            )
+    else:
+        raise _assignee_shape(field)
+    return make_entry(
+        role,
+        kind,
+        principal,
+        deadline,
+        instructions=instructions,
+        assigned_by=assigned_by,
+    )
+
+
+def parse_assignment(document, data, assigned_by):
+    """A full assignment by a leader: a lead with a deadline, co-ordinators.
+
+    Returns ``{"entries": [...], "instructions": str}``.
+    """
+    lead = data.get("lead")
+    instructions = text(data.get("instructions"), "instructions")
+    coordinators = data.get("coordinators") or []
+    if not isinstance(coordinators, list) or len(coordinators) > MAX_COORDINATORS:
+        raise _assignee_shape("coordinators")
+    if not lead:
+        raise InvalidDataError(
+            _("error_lead_required", default="Assign a lead unit or person."),
+            field="lead",
+        )
+    lead_entry = parse_assignee(document, lead, "lead", assigned_by, instructions)
+    if lead_entry["deadline"] is None:
+        lead_entry["deadline"] = check_deadline(parse_date(data.get("deadline")))
+    if lead_entry["deadline"] is None:
+        raise InvalidDataError(
+            _("error_deadline_required", default="Give the lead a deadline."),
+            field="deadline",
+        )
+    entries = [lead_entry]
+    for spec in coordinators:
+        entry = parse_assignee(
+            document, spec, "coordinator", assigned_by, instructions, "coordinators"
+        )
+        entry["deadline"] = entry["deadline"] or lead_entry["deadline"]
+        entries.append(entry)
+    return {"entries": entries, "instructions": instructions}
+
+
+def unit_people(unit):
+    """User ids of a unit's specialists and heads."""
+    members = set()
+    for function in ("specialists", "heads"):
+        members.update(group_member_ids(unit_group_id(unit, function)))
+    return members
+
+
+def parse_handover(document, data, assigned_by):
+    """A head of the lead unit hands the work to one of its people.
+
+    Returns the "handler" record.
+    """
+    unit = lead_unit(document)
+    handler = text(data.get("handler"), "handler")
+    if unit is None:
+        raise InvalidDataError(
+            _(
+                "error_reassign_not_allowed",
+                default="Only the lead unit's head may re-assign.",
+            ),
+            field="handler",
+        )
+    if handler not in unit_people(unit):
+        raise InvalidDataError(
+            _(
+                "error_handler_not_in_unit",
+                default="Re-assign inside the unit: ${user} is not one of its people.",
+                mapping={"user": handler or ""},
+            ),
+            field="handler",
+        )
+    deadline = check_deadline(parse_date(data.get("deadline"))) or earliest_deadline(
+        document
+    )
+    return make_entry(
+        "handler",
+        "user",
+        handler,
+        deadline,
+        instructions=text(data.get("instructions"), "instructions"),
+        assigned_by=assigned_by,
+    )
+
+
+def describe(entries):
+    """Records as the processing history keeps them."""
+    return [
+        {
+            "role": e["role"],
+            "kind": e["kind"],
+            "id": e["id"],
+            "deadline": e["deadline"].isoformat() if e["deadline"] else None,
+        }
+        for e in entries
+    ]

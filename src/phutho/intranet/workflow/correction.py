@@ -10,11 +10,13 @@ from phutho.intranet import _
 from phutho.intranet.content.incoming import IIncomingDocument
 from phutho.intranet.content.outgoing import IOutgoingDocument
 from phutho.intranet.dates import now
-from phutho.intranet.workflow.data import TransitionDataError
+from phutho.intranet.exc import InvalidDataError
+from phutho.intranet.workflow.data import text
 from phutho.intranet.workflow.history import record
 from plone.restapi.serializer.converters import json_compatible
 from zope.globalrequest import getRequest
 from zope.i18n import translate
+from zope.interface import Invalid
 from zope.lifecycleevent import modified
 from zope.schema import getFields
 from zope.schema import ValidationError
@@ -64,13 +66,14 @@ def _check_numbering_year(document, changes):
     if new is None or old is None or not getattr(document, "arrival_number", None):
         return
     if new.year != old.year or new > now().replace(tzinfo=None):
-        raise TransitionDataError(
+        raise InvalidDataError(
             _(
                 "error_correction_year",
                 default="The corrected arrival date must stay in the register's "
                 "year (${year}) and not be in the future.",
                 mapping={"year": old.year},
-            )
+            ),
+            field="arrival_date",
         )
 
 
@@ -81,28 +84,31 @@ def correct_registration(document, changes, reason):
     before changing anything. Returns the history entry.
     """
     if not isinstance(reason, str) or not reason.strip():
-        raise TransitionDataError(
+        raise InvalidDataError(
             _(
                 "error_correction_reason",
                 default="Say why the registration is corrected.",
-            )
+            ),
+            field="reason",
         )
+    reason = text(reason, "reason")
     fields = correctable_fields(document)
     unknown = sorted(set(changes) - set(fields))
     if unknown or not changes:
-        raise TransitionDataError(
+        raise InvalidDataError(
             _(
                 "error_not_correctable",
                 default="These cannot be corrected: ${fields}.",
                 mapping={"fields": ", ".join(unknown) or "-"},
-            )
+            ),
+            field="changes",
         )
     for name, value in changes.items():
         field = fields[name].bind(document)
         try:
             field.validate(value)
-        except Exception as error:
-            raise TransitionDataError(
+        except (ValidationError, ValueError, TypeError) as error:
+            raise InvalidDataError(
                 _(
                     "error_correction_value",
                     default="${field}: ${error}",
@@ -117,7 +123,8 @@ def correct_registration(document, changes, reason):
                             context=getRequest(),
                         ),
                     },
-                )
+                ),
+                field=name,
             )
     _check_numbering_year(document, changes)
     # Only what differs is corrected and logged; nothing at all is refused,
@@ -128,11 +135,12 @@ def correct_registration(document, changes, reason):
         if getattr(document, name, None) != value
     }
     if not changes:
-        raise TransitionDataError(
+        raise InvalidDataError(
             _(
                 "error_correction_no_change",
                 default="These values are already recorded.",
-            )
+            ),
+            field="changes",
         )
     old = {name: getattr(document, name, None) for name in changes}
     for name, value in changes.items():
@@ -140,14 +148,14 @@ def correct_registration(document, changes, reason):
     schema = CORRECTABLE[document.portal_type][0]
     try:
         schema.validateInvariants(document)
-    except Exception as error:
+    except Invalid as error:
         for name, value in old.items():
             setattr(document, name, value)
-        raise TransitionDataError(error.args[0] if error.args else str(error))
+        raise InvalidDataError(error.args[0] if error.args else str(error))
     entry = record(
         document,
         "correction",
-        comment=reason.strip(),
+        comment=reason,
         changes={
             name: {
                 "old": json_compatible(old[name]),

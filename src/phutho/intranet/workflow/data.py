@@ -1,85 +1,60 @@
-"""Parsing and checking the data that transitions carry (from forms or JSON)."""
+"""Reading the data that transitions, progress notes and corrections carry
+(from forms or JSON): text of the right type, length and characters."""
 
-from datetime import date
-from datetime import datetime
 from phutho.intranet import _
-from phutho.intranet.dates import localize
-from Products.CMFCore.WorkflowCore import WorkflowException
-from zope.globalrequest import getRequest
-from zope.i18n import translate
+from phutho.intranet.exc import InvalidDataError
+from phutho.intranet.text import forbidden_characters
+
+# Comments, instructions and progress notes are a few paragraphs; a
+# megabyte of them would only bloat the history and every page showing it.
+TEXT_MAX_LENGTH = 5000
 
 
-class TransitionDataError(WorkflowException):
-    """A transition was asked without the data it needs, or with bad data.
-
-    A WorkflowException, so that plone.restapi's ``@workflow`` and Plone's
-    own transition views report it as a refused transition.
-    """
-
-    def __init__(self, message):
-        # portal_workflow re-raises errors wrapped in their own class.
-        message = getattr(message, "message", message)
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        # In the language of the request being served (Vietnamese by default).
-        return translate(self.message, context=getRequest())
-
-
-DEADLINE = _("label_deadline", default="Deadline")
-
-
-def parse_date(value, field=DEADLINE):
-    """Accept a date, ``YYYY-MM-DD`` or ``DD/MM/YYYY``; None stays None.
-
-    ``field`` is the (translatable) label named in the error message.
-    """
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        try:  # a whole ISO date-time (clients send them): its local date
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            return (localize(moment) if moment.tzinfo else moment).date()
-    raise TransitionDataError(
-        _(
-            "error_bad_date",
-            default="${field}: write the date as dd/mm/yyyy or yyyy-mm-dd.",
-            mapping={"field": translate(field, context=getRequest())},
-        )
-    )
-
-
-def require_comment(comment):
-    if not (comment or "").strip():
-        raise TransitionDataError(
-            _("error_comment_required", default="Give a reason or comment.")
-        )
-
-
-def text(value, field):
-    """A text value of transition data: a string (or nothing)."""
+def text(value, field, max_length=TEXT_MAX_LENGTH):
+    """``value`` stripped, as text of at most ``max_length`` characters
+    without control characters (None is ""); refuses anything else with
+    an :class:`InvalidDataError` on ``field``."""
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise TransitionDataError(
+        raise InvalidDataError(
             _(
                 "error_text_expected",
                 default="${field} must be text.",
                 mapping={"field": field},
-            )
+            ),
+            field=field,
+        )
+    if len(value) > max_length:
+        raise InvalidDataError(
+            _(
+                "error_text_too_long",
+                default="${field} is too long: at most ${max} characters.",
+                mapping={"field": field, "max": max_length},
+            ),
+            field=field,
+        )
+    forbidden = forbidden_characters(value)
+    if forbidden:
+        raise InvalidDataError(
+            _(
+                "error_text_characters",
+                default="${field} contains characters that are not allowed "
+                "in a document's text: ${characters}.",
+                mapping={"field": field, "characters": ", ".join(forbidden)},
+            ),
+            field=field,
         )
     return value.strip()
+
+
+def require_comment(comment):
+    """The comment as text; refuses an empty one (returns, send back,
+    reopen and refusals must say why)."""
+    comment = text(comment, "comment")
+    if not comment:
+        raise InvalidDataError(
+            _("error_comment_required", default="Give a reason or comment."),
+            field="comment",
+        )
+    return comment

@@ -1,7 +1,7 @@
 """Indexers derived from assignments: who has the work, and by when."""
 
 from phutho.intranet.content.incoming import IIncomingDocument
-from phutho.intranet.content.indexers import index_date
+from phutho.intranet.dates import index_date
 from phutho.intranet.workflow.assignment import assignee_principals
 from phutho.intranet.workflow.assignment import earliest_deadline
 from plone.indexer import indexer

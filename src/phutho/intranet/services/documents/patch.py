@@ -13,6 +13,8 @@ permission answers first: 401.
 from AccessControl import getSecurityManager
 from phutho.intranet import _
 from phutho.intranet import permissions
+from phutho.intranet.exc import ForbiddenError
+from phutho.intranet.exc import InvalidDataError
 from phutho.intranet.workflow.correction import correctable_fields
 from plone import api
 from plone.autoform.interfaces import WRITE_PERMISSIONS_KEY
@@ -21,12 +23,7 @@ from plone.restapi.deserializer import json_body
 from plone.restapi.services.content.update import ContentPatch
 from plone.supermodel.utils import mergedTaggedValueDict
 from zope.component import queryUtility
-from zope.i18n import translate
 from zope.security.interfaces import IPermission
-
-import logging
-
-logger = logging.getLogger("phutho.intranet.services")
 
 
 def locked_fields(context, names):
@@ -49,35 +46,30 @@ def locked_fields(context, names):
 
 class DocumentPatch(ContentPatch):
     def reply(self):
-        locked = locked_fields(self.context, list(json_body(self.request)))
-        if locked:
-            logger.warning(
-                "Refused edit of %s on %s by %s",
-                ", ".join(locked),
-                self.context.absolute_url(1),
-                getSecurityManager().getUser().getId(),
+        body = json_body(self.request)
+        if not isinstance(body, dict):
+            raise InvalidDataError(
+                _(
+                    "error_body_shape",
+                    default="The request body must be one JSON object.",
+                )
             )
-            self.request.response.setStatus(403)
-            if set(locked) <= set(
-                correctable_fields(self.context)
-            ) and api.user.has_permission(
-                permissions.CorrectRegistration, obj=self.context
-            ):
-                message = _(
-                    "error_registration_locked",
-                    default="Registration data is read-only at this stage; "
-                    "clerks correct it through @correct-registration.",
-                )
-            else:  # e.g. the content of a signed document: stays as signed
-                message = _(
-                    "error_fields_locked",
-                    default="These fields can no longer be changed at this stage.",
-                )
-            return {
-                "error": {
-                    "type": "Forbidden",
-                    "message": translate(message, context=self.request),
-                    "fields": locked,
-                }
-            }
-        return super().reply()
+        locked = locked_fields(self.context, list(body))
+        if not locked:
+            return super().reply()
+        if set(locked) <= set(
+            correctable_fields(self.context)
+        ) and api.user.has_permission(
+            permissions.CorrectRegistration, obj=self.context
+        ):
+            message = _(
+                "error_registration_locked",
+                default="Registration data is read-only at this stage; "
+                "clerks correct it through @correct-registration.",
+            )
+        else:  # e.g. the content of a signed document: stays as signed
+            message = _(
+                "error_fields_locked",
+                default="These fields can no longer be changed at this stage.",
+            )
+        raise ForbiddenError(message, field=locked[0], fields=locked)

@@ -4,7 +4,6 @@ Who may: the workflow's "Add progress note" (assignees, co-ordinators, the
 unit head and the leader while the document is being handled)."""
 
 from phutho.intranet.services.utils import json_object
-from phutho.intranet.workflow.data import TransitionDataError
 from phutho.intranet.workflow.presentation import describe_entry
 from phutho.intranet.workflow.progress import add_progress_note
 from plone.restapi.serializer.converters import json_compatible
@@ -18,13 +17,7 @@ class ProgressPost(Service):
     def reply(self):
         alsoProvides(self.request, plone.protect.interfaces.IDisableCSRFProtection)
         data = json_object(self.request) or {}
-        try:
-            entry = add_progress_note(
-                self.context, data.get("text"), data.get("percent")
-            )
-        except TransitionDataError as error:
-            self.request.response.setStatus(400)
-            return {"error": {"type": "BadRequest", "message": str(error)}}
+        entry = add_progress_note(self.context, data.get("text"), data.get("percent"))
         self.request.response.setStatus(201)
         # The entry as @processing-history shows it.
         return json_compatible(describe_entry(self.context, entry))
