@@ -204,7 +204,7 @@ def corpus(organ_id="000.00.20.H43"):
     )
     yield "replacement-without-info", document(organ_id, business="3")
     # Entities and DTDs
-    doctype = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE edXML [{{}}]>\n'
+    doctype = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE edXML [{}]>\n'
     body = valid.split(b"\n", 1)[1].decode()
     yield "xxe-file", (
         doctype.format('<!ENTITY x SYSTEM "file:///etc/passwd">')
