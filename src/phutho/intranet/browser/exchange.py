@@ -1,0 +1,115 @@
+"""Pages of the document exchange: the clerk's upload form on an agency
+("Nhận văn bản điện tử"), and the exchange sections of a document page
+(the check of a received signature, the per-recipient status log)."""
+
+from datetime import datetime
+from phutho.intranet import _
+from phutho.intranet import permissions
+from phutho.intranet.dates import format_datetime
+from phutho.intranet.exchange.api import import_message
+from phutho.intranet.exchange.errors import EdXMLError
+from phutho.intranet.exchange.limits import current_limits
+from phutho.intranet.workflow.delivery import delivery_status
+from plone import api
+from plone.protect import CheckAuthenticator
+from Products.Five.browser import BrowserView
+from zope.i18n import translate
+
+import logging
+import transaction
+
+logger = logging.getLogger("phutho.intranet.exchange")
+
+
+class ReceiveForm(BrowserView):
+    """``@@receive-edxml``: upload an edXML message into the agency."""
+
+    error = None
+
+    def __call__(self):
+        if self.request.method == "POST":
+            CheckAuthenticator(self.request)
+            upload = self.request.form.get("message")
+            data = upload.read(current_limits().message_bytes + 1) if upload else b""
+            try:
+                document, created = import_message(self.context, data)
+            except EdXMLError as error:
+                transaction.doom()
+                logger.warning(
+                    "Upload to %s refused: %s", self.context.absolute_url(1), error
+                )
+                self.error = error
+                self.request.response.setStatus(400)
+                return self.index()
+            message = (
+                _("msg_edxml_received", default="The document was received.")
+                if created
+                else _(
+                    "msg_edxml_known",
+                    default="This message was already received: here is its document.",
+                )
+            )
+            api.portal.show_message(message, request=self.request)
+            return self.request.response.redirect(document.absolute_url())
+        return self.index()
+
+
+class AgencySection(BrowserView):
+    """The exchange link of an agency's page, for its clerks."""
+
+    def available(self):
+        return api.user.has_permission(
+            permissions.AddIncomingDocument, obj=self.context
+        )
+
+
+class DocumentSection(BrowserView):
+    """Signature check (incoming) and status log (outgoing) of a document."""
+
+    def signature(self):
+        status = getattr(self.context, "signature_status", None)
+        if not status:
+            return None
+        return {
+            "status": status,
+            "reason": self.context.signature_reason,
+            "signer": self.context.signature_signer,
+            "issuer": self.context.signature_issuer,
+            "valid": " – ".join(
+                format_datetime(d)
+                for d in (
+                    self.context.signature_valid_from,
+                    self.context.signature_valid_until,
+                )
+                if d
+            ),
+        }
+
+    def recipients(self):
+        if self.context.portal_type != "OutgoingDocument":
+            return []
+        rows = []
+        for item in delivery_status(self.context):
+            rows.append(
+                {
+                    "name": item["agency_title"] or item["organ_id"] or item["email"],
+                    "transport": item["transport"],
+                    "log": [
+                        {
+                            "code": entry["code"],
+                            "title": (
+                                translate(entry["title"], context=self.request)
+                                if entry["title"]
+                                else entry["event"]
+                            ),
+                            "time": format_datetime(
+                                datetime.fromisoformat(entry["time"])
+                            ),
+                            "description": entry["description"],
+                            "staff": entry["staff"],
+                        }
+                        for entry in item["log"]
+                    ],
+                }
+            )
+        return rows
