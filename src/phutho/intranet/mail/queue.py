@@ -143,11 +143,27 @@ def _decoded(refused):
 
 
 class QueueProcessor(QueueProcessorThread):
-    """zope.sendmail's queue thread, with a name that tells whose it is."""
+    """zope.sendmail's queue thread, retrying promptly after a failure.
+
+    zope.sendmail marks a message being sent with a ``.sending-`` link and
+    leaves the link behind when the attempt fails (relay unreachable, 4xx);
+    the message then waits until the link is three hours old. Here a failed
+    attempt removes its own link, so the message leaves at the next round
+    once the relay is back.
+    """
 
     def __init__(self, interval=3.0):
         super().__init__(interval=interval)
         self.name = "phutho.intranet mail queue"
+
+    def _process_one_file(self, filename):
+        head, tail = os.path.split(filename)
+        marker = os.path.join(head, ".sending-" + tail)
+        ours = not os.path.exists(marker)
+        super()._process_one_file(filename)
+        if ours and os.path.exists(filename) and os.path.exists(marker):
+            # Not sent (the message is still there): try again next round.
+            self._unlink_if_exists(marker)
 
 
 def _interval():

@@ -5,6 +5,7 @@ into the queue when the transaction commits (nothing for an aborted one);
 the queue thread of :mod:`phutho.intranet.mail.queue` delivers it.
 """
 
+from email.utils import formataddr
 from phutho.intranet.mail.compose import as_bytes
 from phutho.intranet.mail.queue import configure_mailhost
 from phutho.intranet.mail.queue import configured_queue_directory
@@ -48,8 +49,17 @@ def send(msg):
         logger.warning("MailHost has no queue; sending at commit without one")
     else:
         start_queue(site)
-    mailhost.send(as_bytes(msg), charset="utf-8", immediate=False)
+    # Envelope and headers as single lines: MailHost writes them into the
+    # queue file's first lines, and a folded (long, encoded) name would
+    # break them.
+    mfrom = _one_line(msg["From"].addresses[0])
+    mto = [_one_line(a) for a in msg["To"].addresses]
+    mailhost.send(as_bytes(msg), mto=mto, mfrom=mfrom, charset="utf-8", immediate=False)
     return msg["Message-ID"]
+
+
+def _one_line(address):
+    return formataddr((address.display_name, address.addr_spec), charset="utf-8")
 
 
 def _plone_sites(app):

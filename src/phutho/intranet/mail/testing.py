@@ -1,0 +1,123 @@
+"""Real mail servers for tests and benchmarks: an SMTP sink on loopback.
+
+:class:`SMTPSink` is aiosmtpd listening on 127.0.0.1 (a free port, kept
+across :meth:`SMTPSink.stop` / :meth:`SMTPSink.start`, so a test can take
+the relay down and bring it back). It keeps every message it accepted and
+refuses the recipients a test names, as a real relay would (550 at RCPT).
+"""
+
+from aiosmtpd.smtp import SMTP
+
+import asyncio
+import email
+import email.policy
+import socket
+import threading
+import time
+
+
+class _Handler:
+    def __init__(self, sink):
+        self.sink = sink
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.sink.refuse:
+            return "550 5.1.1 <%s>: Recipient address rejected: User unknown" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        content = envelope.original_content or envelope.content
+        with self.sink.lock:
+            self.sink.messages.append(
+                {
+                    "mail_from": envelope.mail_from,
+                    "rcpt_tos": list(envelope.rcpt_tos),
+                    "data": content,
+                }
+            )
+        return "250 2.0.0 Queued"
+
+
+class SMTPSink:
+    """A loopback SMTP server collecting messages."""
+
+    def __init__(self, port=0):
+        self.port = port
+        self.messages = []
+        self.refuse = set()
+        self.lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="smtp-sink", daemon=True
+        )
+        self._thread.start()
+        self._server = None
+
+    def _call(self, coroutine, timeout=10):
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    async def _start(self):
+        handler = _Handler(self)
+        self._server = await self._loop.create_server(
+            lambda: SMTP(handler, hostname="sink.test", decode_data=False),
+            host="127.0.0.1",
+            port=self.port,
+            reuse_address=True,
+        )
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def _stop(self):
+        self._server.close()
+        await self._server.wait_closed()
+        self._server = None
+
+    def start(self):
+        """Listen (again, on the same port once it had one)."""
+        if self._server is None:
+            self._call(self._start())
+        return self
+
+    def stop(self):
+        """Stop listening: the relay is down (connections are refused)."""
+        if self._server is not None:
+            self._call(self._stop())
+
+    def close(self):
+        self.stop()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+
+    @property
+    def running(self):
+        return self._server is not None
+
+    def parsed(self):
+        """The messages received so far, parsed (``EmailMessage``)."""
+        with self.lock:
+            items = list(self.messages)
+        return [
+            email.message_from_bytes(m["data"], policy=email.policy.default)
+            for m in items
+        ]
+
+    def wait_for(self, count, timeout=30):
+        """Wait until ``count`` messages arrived; the messages, parsed."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.messages) >= count:
+                    break
+            time.sleep(0.05)
+        return self.parsed()
+
+    def clear(self):
+        with self.lock:
+            self.messages.clear()
+
+
+def free_port():
+    """A port nothing listens on now (for a server started later)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
