@@ -98,7 +98,7 @@ class IElectronicMetadata(model.Schema):
         default=[],
     )
     direction = schema.Bool(
-        title=_("label_direction", default="Direction (OtherInfo/Direction)"),
+        title=_("label_exchange_direction", default="Direction (OtherInfo/Direction)"),
         required=False,
     )
 
