@@ -157,12 +157,12 @@ class SearchTextView(RefusalView):
 
 
 class BadParameterView(RefusalView):
-    """A ``ValueError`` raised before traversal began can only come from
-    the request's own data: ZPublisher's converters (``year:int=abc``).
-    Raised anywhere else it is a defect, and answered as one (500)."""
+    """A ``ValueError`` raised by ZPublisher's converters (``year:int=abc``)
+    comes from the request's own data. Raised anywhere else it is a defect,
+    and answered as one (500)."""
 
     def refusal(self):
-        if self.request.get("PARENTS"):
+        if not raised_in(self.context, "ZPublisher.Converters"):
             return None
         return InvalidDataError(
             _(
@@ -174,6 +174,16 @@ class BadParameterView(RefusalView):
         )
 
 
+def raised_in(error, module_name):
+    """True when ``error`` was raised by code of ``module_name``."""
+    frame_module = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        frame_module = traceback.tb_frame.f_globals.get("__name__")
+        traceback = traceback.tb_next
+    return frame_module == module_name
+
+
 class CopyRefusedView(RefusalView):
     """OFS refuses to copy or move an item (registered documents are
     records: they are never copied)."""
@@ -183,5 +193,19 @@ class CopyRefusedView(RefusalView):
             _(
                 "error_cannot_copy",
                 default="This item cannot be copied or moved.",
+            )
+        )
+
+
+class QueryView(RefusalView):
+    """plone.restapi could not read a search query (a date index asked
+    for ``garbage``, a query record without ``query``)."""
+
+    def refusal(self):
+        return InvalidDataError(
+            _(
+                "error_search_query",
+                default="The search query cannot be read: ${detail}.",
+                mapping={"detail": str(self.context)[:300]},
             )
         )

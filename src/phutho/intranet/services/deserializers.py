@@ -38,6 +38,7 @@ from plone.restapi.interfaces import IDeserializeFromJson
 from plone.restapi.interfaces import IFieldDeserializer
 from zExceptions import BadRequest
 from zope.component import adapter
+from zope.component import getMultiAdapter
 from zope.globalrequest import getRequest
 from zope.i18n import translate
 from zope.interface import implementer
@@ -45,7 +46,10 @@ from zope.schema import getFields
 from zope.schema.interfaces import IChoice
 from zope.schema.interfaces import ICollection
 from zope.schema.interfaces import IDatetime
+from zope.schema.interfaces import IField
 from zope.schema.interfaces import IInt
+from zope.schema.interfaces import IText
+from zope.schema.interfaces import ITextLine
 from zope.schema.interfaces import IVocabularyTokenized
 from zope.schema.interfaces import ValidationError
 
@@ -129,7 +133,69 @@ class StrictCollectionDeserializer(CollectionFieldDeserializer):
                 ),
                 field=self.field.__name__,
             )
-        return super().__call__(list(value))
+        items = list(value)
+        if IField.providedBy(self.field.value_type):
+            deserializer = getMultiAdapter(
+                (self.field.value_type, self.context, self.request), IFieldDeserializer
+            )
+            for number, item in enumerate(items, 1):
+                if isinstance(item, dict) and "token" in item:
+                    item = item["token"]
+                try:
+                    items[number - 1] = deserializer(item)
+                except (InvalidDataError, ValidationError, ValueError) as error:
+                    raise self.item_error(number, error)
+        items = self.field._type(items)
+        self.field.validate(items)
+        return items
+
+    def item_error(self, number, error):
+        if isinstance(error, InvalidDataError):
+            problem = error.translated(self.request)
+        elif isinstance(error, ValidationError):
+            problem = translate(error.doc(), context=self.request)
+        else:
+            problem = str(error)
+        return InvalidDataError(
+            _(
+                "error_list_item",
+                default="${field}, item ${number}: ${problem}",
+                mapping={
+                    "field": self.field.__name__,
+                    "number": number,
+                    "problem": problem,
+                },
+            ),
+            field=self.field.__name__,
+        )
+
+
+@implementer(IFieldDeserializer)
+@adapter(IText, IDexterityContent, IPhuthoIntranetLayer)
+class StrictTextDeserializer(DefaultFieldDeserializer):
+    """Text is a JSON string (not a number or a list made text); a line
+    is stripped as plone.restapi strips it."""
+
+    def __call__(self, value):
+        if not isinstance(value, str):
+            raise InvalidDataError(
+                _(
+                    "error_text_shape",
+                    default="${field}: send text, not ${kind}.",
+                    mapping={"field": self.field.__name__, "kind": kind_of(value)},
+                ),
+                field=self.field.__name__,
+            )
+        if ITextLine.providedBy(self.field):
+            value = value.strip()
+        self.field.validate(value)
+        return value
+
+
+@implementer(IFieldDeserializer)
+@adapter(ITextLine, IDexterityContent, IPhuthoIntranetLayer)
+class StrictTextLineDeserializer(StrictTextDeserializer):
+    """The same for lines, which plone.restapi registers on their own."""
 
 
 @implementer(IFieldDeserializer)

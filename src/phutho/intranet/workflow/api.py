@@ -56,6 +56,11 @@ def data_from_body(body):
         raise InvalidDataError(
             _("error_data_shape", default="Transition data must be an object.")
         )
-    if isinstance(body.get("data"), dict):
+    if "data" in body:
+        if not isinstance(body["data"], dict):
+            raise InvalidDataError(
+                _("error_data_shape", default="Transition data must be an object."),
+                field="data",
+            )
         return body["data"]
     return {k: v for k, v in body.items() if k not in RESERVED_KEYS}
