@@ -52,7 +52,16 @@ instance: install
 site: instance
 	$(BIN)/zconsole run $(INSTANCE)/etc/zope.conf scripts/create_site.py
 
+# The mail-in ingester (phutho-mailin) listens beside the portal on
+# MAILIN_HOST:MAILIN_PORT and stops with it.
+MAILIN_HOST ?= 127.0.0.1
+MAILIN_PORT ?= 8025
+MAILIN_CONFIG ?= var/mailin.cfg
+export MAILIN_HOST MAILIN_PORT MAILIN_CONFIG
+
 run: site
+	@$(BIN)/phutho-mailin --config $(MAILIN_CONFIG) & mailin=$$!; \
+	trap 'kill $$mailin 2>/dev/null; wait $$mailin 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/runwsgi $(INSTANCE)/etc/zope.ini
 
 test: install-test

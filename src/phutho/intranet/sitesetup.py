@@ -37,8 +37,11 @@ def create_site(app, site_id=SITE_ID, title=SITE_TITLE):
     return site_api.create(app, "classic", answers)
 
 
-def configure_mail(site, host=None, port=None, from_address=None, from_name=None):
-    """Write the SMTP settings that were given; leave the others alone."""
+def configure_mail(
+    site, host=None, port=None, from_address=None, from_name=None, public_url=None
+):
+    """Write the SMTP settings that were given; leave the others alone.
+    ``public_url`` (the site's address in mails) is only set when empty."""
     registry = api.portal.get_tool("portal_registry")
     if host:
         registry["plone.smtp_host"] = host
@@ -48,6 +51,13 @@ def configure_mail(site, host=None, port=None, from_address=None, from_name=None
         registry["plone.email_from_address"] = from_address
     if from_name:
         registry["plone.email_from_name"] = from_name
+    record = "phutho.intranet.mail.public_url"
+    if public_url and record in registry and not registry[record]:
+        registry[record] = public_url
+    # Mail leaves through the instance's persistent queue (var/…/mailqueue).
+    from phutho.intranet.mail.send import configure_site_queue
+
+    configure_site_queue(site)
 
 
 def demo_installed(site):
@@ -55,11 +65,13 @@ def demo_installed(site):
     return setup.getLastVersionForProfile(DEMO_PROFILE) != "unknown"
 
 
-def ensure_site(app, site_id=SITE_ID, demo=True, mail=None):
+def ensure_site(app, site_id=SITE_ID, demo=True, mail=None, mailin=None):
     """Return ``(site, created)``, creating and configuring what is missing.
 
     :param demo: apply the demo profile once (never on production).
     :param mail: dict of :func:`configure_mail` arguments.
+    :param mailin: dict of ``ensure_ingester_config`` arguments (the
+        ingester's config file and service account), or None.
     """
     site = app.get(site_id)
     created = site is None
@@ -77,5 +89,9 @@ def ensure_site(app, site_id=SITE_ID, demo=True, mail=None):
             f"profile-{DEMO_PROFILE}"
         )
     configure_mail(site, **(mail or {}))
+    if mailin:
+        from phutho.intranet.mail.account import ensure_ingester_config
+
+        ensure_ingester_config(**mailin)
     transaction.commit()
     return site, created

@@ -38,11 +38,17 @@ def configured_queue_directory():
     """The queue directory configured for this process, or None.
 
     zope.conf's ``<product-config phutho.intranet>`` ``mail-queue`` first,
-    then the ``PHUTHO_MAIL_QUEUE`` environment variable.
+    then the ``PHUTHO_MAIL_QUEUE`` environment variable, else ``mailqueue``
+    in the instance's own data directory (``var/instance/var/mailqueue``
+    for ``make run``): each instance has its own queue.
     """
-    product_config = getattr(getConfiguration(), "product_config", None) or {}
+    config = getConfiguration()
+    product_config = getattr(config, "product_config", None) or {}
     value = (product_config.get("phutho.intranet") or {}).get(QUEUE_CONFIG_KEY)
-    return value or os.environ.get(QUEUE_ENV) or None
+    value = value or os.environ.get(QUEUE_ENV)
+    if not value and getattr(config, "clienthome", None):
+        value = os.path.join(config.clienthome, "mailqueue")
+    return value or None
 
 
 def make_queue_directory(directory):
