@@ -278,6 +278,23 @@ class TestThemedPages(unittest.TestCase):
                 response.headers["Content-Type"].startswith(content_type), path
             )
 
+    def test_themed_at_every_host_name(self):
+        """127.0.0.1, the address `make run` serves, is themed too (Plone
+        leaves it out by default)."""
+        self.assertEqual(
+            api.portal.get_registry_record(
+                "hostnameBlacklist", interface=IThemeSettings
+            ),
+            [],
+        )
+        for host in ("127.0.0.1", "localhost"):
+            url = self.portal_url.replace("://localhost:", f"://{host}:")
+            response = requests.get(url, headers={"Accept": "text/html"}, timeout=30)
+            self.assertEqual(response.status_code, 200, host)
+            doc = html.fromstring(response.content)
+            self.assertIn("phutho-theme", doc.body.get("class"), host)
+            self.assertEqual(len(doc.cssselect("header.phutho-header")), 1, host)
+
     def test_edit_form_keeps_barceloneta_backend(self):
         doc = self.get("/co-quan/so-tttt/edit", auth=("quantri", DEMO_PASSWORD))
         self.assertEqual(len(doc.cssselect("#edit-bar")), 1)

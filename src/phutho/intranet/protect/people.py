@@ -1,0 +1,95 @@
+"""Who works where is shown to those who work with them.
+
+* Vocabularies over HTTP (``@vocabularies``, ``@@getVocabulary``) are
+  guarded by plone.app.content's permission map: the site's groups only
+  for webmasters; content pickers (``plone.app.vocabularies.Catalog``)
+  for signed-in people. Plone's user, group and principal vocabularies
+  keep "List portal members", which the profile grants to webmasters
+  only (Plone gives it to every member): officials pick people through
+  ``phutho.intranet.AgencyUsers``, their own agency's officials.
+* ``@@getVocabulary`` answers a refusal with 401/403 (Plone answers 200
+  with an error text).
+* Agencies, units, registers and period folders are the public skeleton
+  of the site: their catalog entries name no creator, so that neither
+  ``@search?Creator=…`` nor ``metadata_fields=listCreators`` tells who
+  filed the first document of a month, or sent one to another agency.
+"""
+
+from phutho.intranet import _
+from phutho.intranet.content.agency import IAgency
+from phutho.intranet.content.period import IPeriodFolder
+from phutho.intranet.content.register import IDocumentRegister
+from phutho.intranet.content.unit import IUnit
+from phutho.intranet.exc import InvalidDataError
+from phutho.intranet.exc import NotFoundError
+from phutho.intranet.protect.conceal import refusal
+from plone.app.content.browser.vocabulary import PERMISSIONS
+from plone.app.content.browser.vocabulary import VocabLookupException
+from plone.app.content.browser.vocabulary import VocabularyView
+from plone.indexer import indexer
+from zope.component import queryUtility
+from zope.schema.interfaces import IVocabularyFactory
+
+# Permission titles, as plone.app.content's map holds them.
+USERS_AND_GROUPS = "Plone Site Setup: Users and Groups"
+PICK_CONTENT = "phutho.intranet: Pick content"
+
+PERMISSIONS.update(
+    {
+        "plone.app.users.group_ids": USERS_AND_GROUPS,
+        "plone.app.vocabularies.Catalog": PICK_CONTENT,
+    }
+)
+
+
+class GuardedVocabularyView(VocabularyView):
+    """Plone's ``@@getVocabulary``, saying no with a status: 400 without a
+    name, 404 for an unknown one, 401/403 when the person may not use it."""
+
+    def get_vocabulary(self):
+        name = self.request.get("name", None)
+        if not name or not isinstance(name, str):
+            raise InvalidDataError(
+                _("error_vocabulary_name", default="Name the vocabulary: ?name=…"),
+                field="name",
+            )
+        if queryUtility(IVocabularyFactory, name) is None:
+            raise NotFoundError(
+                _(
+                    "error_vocabulary_unknown",
+                    default="There is no vocabulary ${name}.",
+                    mapping={"name": name},
+                ),
+                field="name",
+            )
+        try:
+            return super().get_vocabulary()
+        except VocabLookupException:
+            raise refusal(
+                _(
+                    "error_vocabulary_refused",
+                    default="You may not use the vocabulary ${name} here.",
+                    mapping={"name": name},
+                )
+            )
+
+
+def _no_creator(obj):
+    # plone.indexer: AttributeError means "nothing to index".
+    raise AttributeError("Creator")
+
+
+def _no_creators(obj):
+    return ()
+
+
+creator_of_agency = indexer(IAgency)(_no_creator)
+creator_of_unit = indexer(IUnit)(_no_creator)
+creator_of_register = indexer(IDocumentRegister)(_no_creator)
+creator_of_period = indexer(IPeriodFolder)(_no_creator)
+creators_of_agency = indexer(IAgency)(_no_creators)
+creators_of_unit = indexer(IUnit)(_no_creators)
+creators_of_register = indexer(IDocumentRegister)(_no_creators)
+creators_of_period = indexer(IPeriodFolder)(_no_creators)
+
+SKELETON_TYPES = ("Agency", "Unit", "DocumentRegister", "PeriodFolder")
