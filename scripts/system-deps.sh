@@ -8,6 +8,8 @@ command -v chromium >/dev/null || packages+=(chromium)
 command -v chromedriver >/dev/null || packages+=(chromium-driver)
 fc-list 2>/dev/null | grep -qi dejavu || packages+=(fonts-dejavu-core)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || packages+=(postgresql)
+# IMAP server of the mail-in tests (started by them, never as a service).
+[ -x /usr/sbin/dovecot ] || packages+=(dovecot-imapd)
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0

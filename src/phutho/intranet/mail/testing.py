@@ -11,6 +11,7 @@ from aiosmtpd.smtp import SMTP
 import asyncio
 import email
 import email.policy
+import os
 import socket
 import threading
 import time
@@ -196,3 +197,162 @@ class TCPProxy:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+
+def in_ci():
+    """True in CI (``CI=true``): a missing program fails the test there."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+DOVECOT = "/usr/sbin/dovecot"
+
+DOVECOT_CONF = """\
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:~/Maildir
+mail_plugins =
+default_internal_user = {internal_user}
+default_login_user = {login_user}
+first_valid_uid = 0
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = passwd-file
+  args = username_format=%u {root}/passwd
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service pop3-login {{
+  inet_listener pop3 {{
+    port = 0
+  }}
+  inet_listener pop3s {{
+    port = 0
+  }}
+}}
+service submission-login {{
+  inet_listener submission {{
+    port = 0
+  }}
+}}
+service lmtp {{
+  unix_listener lmtp {{
+    mode = 0600
+  }}
+}}
+"""
+
+
+class Dovecot:
+    """A throw-away Dovecot IMAP server on 127.0.0.1 (a free port), with
+    one account per ``users`` entry (``{user: password}``)."""
+
+    def __init__(self, users):
+        self.users = dict(users)
+        self.root = None
+        self.port = None
+        self.process = None
+
+    @staticmethod
+    def available():
+        return os.access(DOVECOT, os.X_OK)
+
+    def _accounts(self):
+        """uid/gid the mail processes run as: the dovecot user when we are
+        root (Dovecot will not touch mail as root), else ourselves."""
+        import pwd
+
+        if os.getuid() == 0:
+            entry = pwd.getpwnam("dovecot")
+            return entry.pw_uid, entry.pw_gid, "dovecot", "dovenull"
+        me = pwd.getpwuid(os.getuid()).pw_name
+        return os.getuid(), os.getgid(), me, me
+
+    def start(self, timeout=30):
+        import shutil
+        import subprocess
+        import tempfile
+
+        if not self.available():
+            raise RuntimeError(
+                "Dovecot is not installed; scripts/system-deps.sh (run by make "
+                "test) installs it (dovecot-imapd)"
+            )
+        self.root = tempfile.mkdtemp(prefix="dovecot-")
+        os.chmod(self.root, 0o755)
+        uid, gid, internal_user, login_user = self._accounts()
+        lines = []
+        for user, password in self.users.items():
+            home = os.path.join(self.root, "home", user)
+            os.makedirs(home)
+            lines.append(f"{user}:{{PLAIN}}{password}:{uid}:{gid}::{home}::")
+        for folder in ("home", *(f"home/{u}" for u in self.users)):
+            os.chown(os.path.join(self.root, folder), uid, gid)
+        with open(os.path.join(self.root, "passwd"), "w") as stream:
+            stream.write("\n".join(lines) + "\n")
+        self.port = free_port()
+        conf = os.path.join(self.root, "dovecot.conf")
+        with open(conf, "w") as stream:
+            stream.write(
+                DOVECOT_CONF.format(
+                    root=self.root,
+                    port=self.port,
+                    internal_user=internal_user,
+                    login_user=login_user,
+                )
+            )
+        self.process = subprocess.Popen(
+            [DOVECOT, "-F", "-c", conf],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=2):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        log = self.log()
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+        raise RuntimeError(f"Dovecot did not start:\n{log}")
+
+    def log(self):
+        try:
+            with open(os.path.join(self.root, "dovecot.log")) as stream:
+                return stream.read()[-4000:]
+        except OSError:
+            return ""
+
+    def stop(self):
+        import shutil
+
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except Exception:
+                self.process.kill()
+                self.process.wait(10)
+        self.process = None
+        if self.root:
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root = None
