@@ -45,6 +45,9 @@ setup(
         "lxml",
         "signxml",
         "pypdf",
+        # Reports: registers and statistics as XLSX, case files as one PDF.
+        "openpyxl",
+        "fpdf2",
         "Unidecode",
         "python-dateutil",
         "pytz",
