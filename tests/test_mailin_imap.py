@@ -13,7 +13,6 @@ from phutho.intranet.mailin.imap import poll_once
 from phutho.intranet.mailin.receive import received_index
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import PHUTHO_DEMO_SERVER_TESTING
-from plone import api
 
 import email
 import email.policy

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from email.header import decode_header
 from email.header import Header
+from email.headerregistry import HeaderRegistry
 from email.utils import getaddresses
 from email.utils import parseaddr
 from email.utils import parsedate_to_datetime
@@ -95,35 +96,58 @@ def _clean(text):
     )
 
 
+_HEADERS = HeaderRegistry()
+
+
+def _decode_words(text):
+    """RFC 2047 words of an unfolded header decoded (spacing as the RFC
+    says); the legacy decoder when the modern one gives up."""
+    try:
+        decoded = str(_HEADERS("x-text", text))
+    except Exception:
+        try:
+            chunks = decode_header(text)
+        except Exception:
+            return text
+        decoded = "".join(
+            decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk
+            for chunk, charset in chunks
+        )
+    try:
+        decoded.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes kept as surrogates
+        decoded = decode_bytes(decoded.encode("utf-8", "surrogateescape"))
+    return decoded
+
+
 def decode_header_value(value):
-    """A header as text: RFC 2047 words decoded, raw 8-bit guessed."""
+    """A header as one line of text: RFC 2047 words decoded, raw 8-bit
+    guessed, folding and control characters removed."""
     if value is None:
         return ""
     if isinstance(value, Header):
         # compat32 hands undeclared 8-bit headers over as Header objects.
         try:
             chunks = decode_header(value)
+            text = "".join(
+                decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk
+                for chunk, charset in chunks
+            )
         except Exception:
-            return _clean(str(value))
-        text = ""
+            text = str(value)
     else:
-        value = str(value)
+        text = str(value)
         try:
-            raw = value.encode("ascii", "surrogateescape")
+            raw = text.encode("ascii", "surrogateescape")
         except UnicodeEncodeError:
-            return _clean(value)
-        text = decode_bytes(raw) if any(b > 127 for b in raw) else value
-        try:
-            chunks = decode_header(text)
-        except Exception:
-            return _clean(text)
-    parts = []
-    for chunk, charset in chunks:
-        if isinstance(chunk, bytes):
-            parts.append(decode_bytes(chunk, charset))
-        else:
-            parts.append(chunk)
-    return _clean("".join(parts)).replace("\n", " ").strip()
+            raw = None
+        if raw is not None and any(b > 127 for b in raw):
+            text = decode_bytes(raw)
+    text = re.sub(r"\r?\n[ \t]+", " ", text)
+    if "=?" in text:
+        text = _decode_words(text)
+    text = _clean(text).replace("\n", " ").replace("\t", " ")
+    return re.sub(r" {2,}", " ", text).strip()
 
 
 def normalize_message_id(value):

@@ -16,6 +16,7 @@ from phutho.intranet.content.storage import add_document
 from phutho.intranet.content.vocabularies import document_types
 from phutho.intranet.dates import localize
 from phutho.intranet.dates import now
+from phutho.intranet.dates import today
 from phutho.intranet.mail import sent
 from phutho.intranet.mailin.parse import choose_main
 from phutho.intranet.mailin.parse import content_key
@@ -100,6 +101,18 @@ def guess_document_type(subject):
     return DEFAULT_DOCUMENT_TYPE
 
 
+def mail_date(mail):
+    """The day the mail was written, as a placeholder for the document's
+    date (the clerk corrects it); None when missing or in the future."""
+    if mail.date is None:
+        return None
+    try:
+        day = localize(mail.date).date()
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return day if day <= today() else None
+
+
 def _blob(attachment):
     return NamedBlobFile(
         data=attachment.data,
@@ -131,7 +144,7 @@ def create_document(agency, mail, raw, envelope_sender=""):
         ),
         sender_organ_id=getattr(sender, "organ_id", None) if sender else None,
         number_symbol=find_number_symbol(mail.subject) or None,
-        document_date=localize(mail.date).date() if mail.date else None,
+        document_date=mail_date(mail),
         recipients=[agency.Title()],
     )
     attachments = list(mail.attachments)
