@@ -27,6 +27,7 @@ def load_corpus():
 
 CORPUS = load_corpus()
 XML = {"Content-Type": "application/xml", "Accept": "application/json"}
+ACCEPT_XML = {"Accept": "application/xml"}
 
 
 class EdXMLRestCase(unittest.TestCase):
@@ -125,12 +126,13 @@ class EdXMLRestCase(unittest.TestCase):
         transaction.commit()
         drafter = requests.Session()
         drafter.auth = ("chuyenvien.sotttt", DEMO_PASSWORD)
-        refused = drafter.get(f"{draft_url}/@edxml")
+        refused = drafter.get(f"{draft_url}/@edxml", headers=ACCEPT_XML)
         self.assertEqual(refused.status_code, 400, refused.text[:500])
+        self.assertEqual(refused.json()["error"]["type"], "BadRequest")
         drafter.close()
         run_transitions(self.portal, document, OUTGOING_TO_ISSUED)
         transaction.commit()
-        response = self.clerk.get(f"{draft_url}/@edxml")
+        response = self.clerk.get(f"{draft_url}/@edxml", headers=ACCEPT_XML)
         self.assertEqual(response.status_code, 200, response.text)
         self.assertTrue(response.headers["Content-Type"].startswith("application/xml"))
         message = read_message(response.content)

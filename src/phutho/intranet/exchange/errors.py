@@ -1,15 +1,21 @@
 """Refusals of the exchange code: each names the element at fault.
 
-Plain Python exceptions (the wire format knows nothing of requests): the
-REST service and the pages turn them into a 400 answer or a message.
+They belong to the portal's family of refusals (:mod:`phutho.intranet.exc`):
+raised in a REST service they answer ``400`` with
+``{"error": {"type", "message", "element"}}`` through the portal's one
+exception view, and the transaction is aborted (nothing is created). The
+wire format itself needs nothing of requests: the pickup command and the
+pages catch them like any exception.
 """
 
+from phutho.intranet.exc import InvalidDataError
 
-class EdXMLError(Exception):
+
+class EdXMLError(InvalidDataError):
     """A message that cannot be accepted.
 
     :param message: what is wrong, in English (logged and answered; the
-        pages translate the ``kind`` when they show it).
+        upload page puts a translated sentence before it).
     :param element: the path of the element at fault, e.g.
         ``MessageHeader/PromulgationInfo/PromulgationDate``, or None when
         the message as a whole is refused (not XML, too large).
@@ -18,24 +24,20 @@ class EdXMLError(Exception):
     error_type = "InvalidEdXML"
 
     def __init__(self, message, element=None):
-        super().__init__(message)
-        self.message = message
+        if isinstance(message, EdXMLError):  # re-raised as type(error)(error)
+            message, element = message.message, element or message.element
+        super().__init__(message, element=element)
         self.element = element
 
     def __str__(self):
         if self.element:
             return f"{self.message} [{self.element}]"
-        return self.message
+        return str(self.message)
 
-    def as_json(self):
-        """The REST answer's body: ``{"error": {"type", "message", "element"}}``."""
-        return {
-            "error": {
-                "type": self.error_type,
-                "message": self.message,
-                "element": self.element,
-            }
-        }
+    def __reduce__(self):
+        # Exceptions are re-created from their args when copied or pickled
+        # (a ConflictError retry, logging across processes).
+        return (type(self), (self.message, self.element))
 
 
 class MessageTooLarge(EdXMLError):
