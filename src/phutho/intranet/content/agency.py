@@ -60,6 +60,20 @@ class IAgency(model.Schema):
         title=_("label_website", default="Website"),
         required=False,
     )
+    # Appendix I §II.3: a công văn's symbol may carry the field's
+    # abbreviation instead of the drafting unit's (05/UBND-VX).
+    fields_of_work = schema.List(
+        title=_("label_fields_of_work", default="Fields (lĩnh vực) in symbols"),
+        description=_(
+            "help_fields_of_work",
+            default="One per line: abbreviation | name, e.g. VX | Văn hóa - Xã hội. "
+            "The clerk may choose one when issuing a công văn.",
+        ),
+        value_type=PlainTextLine(max_length=200),
+        required=False,
+        default=[],
+        max_length=100,
+    )
 
 
 @implementer(IAgency)

@@ -72,6 +72,13 @@ class IOfficialDocument(model.Schema):
         title=_("label_page_count", default="Number of pages"),
         required=False,
     )
+    # Appendix VI: Language (ngôn ngữ) of the document.
+    language = schema.Choice(
+        title=_("label_language", default="Language"),
+        vocabulary="phutho.intranet.Languages",
+        default="vi",
+        required=False,
+    )
 
 
 class InvalidNumberSymbol(ValidationError):
@@ -82,26 +89,36 @@ class InvalidNumberSymbol(ValidationError):
     )
 
 
+# ``number/notation``. The number is what edXML's CodeNumber may carry:
+# digits, possibly with letters (15a, 74fass22 in an official sample).
 NUMBER_SYMBOL_RE = re.compile(
-    r"^\s*(?P<number>[0-9]+[a-zA-Z]?)\s*/\s*(?P<notation>\S.*?)\s*$"
+    r"^\s*(?P<number>[0-9A-Za-z]*[0-9][0-9A-Za-z]*)\s*/\s*(?P<notation>\S.*?)\s*$"
 )
+# A document without a number (edXML: no CodeNumber) is known by its
+# notation alone, written as one: a letter first, no spaces, no "/".
+NOTATION_ONLY_RE = re.compile(r"^\s*(?P<notation>[^\W\d_][^\s/]*)\s*$")
 
 
 def split_number_symbol(value):
     """Split ``"15/QĐ-UBND"`` into ``("15", "QĐ-UBND")``.
 
-    Returns ``(None, None)`` when ``value`` has no ``number/notation`` form;
-    some documents (e.g. invitations without a number) have none.
+    A notation alone (``"VPCP-KSTT"``: a document without a number) gives
+    ``(None, "VPCP-KSTT")``; a value of neither form ``(None, None)``.
     """
     match = NUMBER_SYMBOL_RE.match(value or "")
-    if not match:
-        return None, None
-    return match.group("number"), match.group("notation")
+    if match:
+        return match.group("number"), match.group("notation")
+    match = NOTATION_ONLY_RE.match(value or "")
+    if match:
+        return None, match.group("notation")
+    return None, None
 
 
 def number_symbol_constraint(value):
+    """``number/notation``, or the notation alone for a document without a
+    number (see :func:`split_number_symbol`)."""
     number, notation = split_number_symbol(value)
-    if number is None:
+    if notation is None:
         raise InvalidNumberSymbol(value)
     return True
 

@@ -87,6 +87,8 @@ class IOutgoingDocument(IOfficialDocument):
                 "internal_recipients",
                 "external_recipients",
                 "copies",
+                "archive_holders",
+                "copy_of",
                 "reply_deadline",
                 "in_reply_to",
                 "replaces",
@@ -98,11 +100,21 @@ class IOutgoingDocument(IOfficialDocument):
     model.fieldset(
         "registration",
         label=_("fieldset_registration", default="Registration"),
-        fields=["register", "number", "issued_date", "symbol"],
+        fields=["register", "symbol_field", "number", "issued_date", "symbol"],
     )
     register = schema.Choice(
         title=_("label_outgoing_register", default="Outgoing register (sổ đi)"),
         vocabulary="phutho.intranet.OutgoingRegisters",
+        required=False,
+    )
+    symbol_field = schema.Choice(
+        title=_("label_symbol_field", default="Field in the symbol (lĩnh vực)"),
+        description=_(
+            "help_symbol_field",
+            default="For a công văn: the field whose abbreviation follows the "
+            "agency's in the symbol (05/UBND-VX); empty: the drafting unit's.",
+        ),
+        vocabulary="phutho.intranet.Fields",
         required=False,
     )
     directives.mode(number="display", issued_date="display", symbol="display")
@@ -169,6 +181,17 @@ class IOutgoingDocument(IOfficialDocument):
         title=_("label_copies", default="Number of copies"),
         required=False,
     )
+    # Appendix IV: Đơn vị, người nhận bản lưu (the document's "Lưu:" line).
+    archive_holders = PlainTextLine(
+        title=_("label_archive_holders", default="File copies kept by (Lưu)"),
+        description=_(
+            "help_archive_holders",
+            default="Who keeps the file copies, e.g. VT, CNTT. Empty: the "
+            "clerks (VT) and the drafting unit.",
+        ),
+        required=False,
+        max_length=200,
+    )
     reply_deadline = DocumentDate(
         title=_("label_reply_deadline", default="Reply expected by"),
         required=False,
@@ -185,6 +208,22 @@ class IOutgoingDocument(IOfficialDocument):
         value_type=RelationChoice(vocabulary="plone.app.vocabularies.Catalog"),
         required=False,
         default=[],
+    )
+
+    directives.widget(
+        "copy_of",
+        RelatedItemsFieldWidget,
+        vocabulary="plone.app.vocabularies.Catalog",
+        pattern_options={"selectableTypes": ["IncomingDocument", "OutgoingDocument"]},
+    )
+    copy_of = RelationChoice(
+        title=_("label_copy_of", default="Copy of (bản sao của)"),
+        description=_(
+            "help_copy_of",
+            default="For a copy (sao y, trích sao, sao lục): the document copied.",
+        ),
+        vocabulary="plone.app.vocabularies.Catalog",
+        required=False,
     )
 
     directives.widget(
