@@ -303,6 +303,10 @@ class TestIssuedByMail(MailCase):
         }
         self.assertEqual(files["cong-van-da-ky.pdf"], PDF)
         self.assertIn("phu-luc.docx", files)
+        # The edXML message of the exchange, in the same mail.
+        edxml = [name for name in files if name.endswith(".edxml")]
+        self.assertEqual(len(edxml), 1, files)
+        self.assertIn(b"edXML", files[edxml[0]])
 
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
@@ -311,6 +315,8 @@ class TestIssuedByMail(MailCase):
             if "mail_refused" in actions:
                 break
             time.sleep(0.2)
+        # One mail per recipient: nothing else left for the accepted one.
+        self.assertEqual(len(self.sink.messages), 1)
         history = history_of(doc)
         mailed = [e for e in history if e["action"] == "mailed"]
         self.assertEqual(

@@ -143,6 +143,41 @@ class TestSMTPListener(MailInCase):
             [k for k in self.documents() if k.startswith("sha256:")].__len__(), 1
         )
 
+    def test_edxml_attachment_imported_through_the_exchange(self):
+        from phutho.intranet.exchange.api import export_message
+        from phutho.intranet.testing import create_outgoing
+        from phutho.intranet.testing import OUTGOING_TO_ISSUED
+        from phutho.intranet.testing import run_transitions
+        from plone.app.testing import login
+        from plone.app.testing import setRoles
+        from plone.app.testing import TEST_USER_ID
+
+        snv = agency(self.portal, "so-noi-vu")
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        login(self.portal, "chuyenvien.sotttt")
+        outgoing = create_outgoing(
+            self.agency,
+            "cntt",
+            title="Về việc cử cán bộ dự tập huấn",
+            external_recipients=[f"Sở Nội vụ | {snv.organ_id} | "],
+        )
+        run_transitions(self.portal, outgoing, OUTGOING_TO_ISSUED)
+        data = export_message(outgoing, sign=False)
+        transaction.commit()
+        msg = make_mail(subject="Gửi văn bản điện tử", to=snv.email, pdf=None)
+        msg.add_attachment(
+            data, maintype="application", subtype="xml", filename="van-ban.edxml"
+        )
+        self.assertEqual(self.send(msg, to=(snv.email,)), {})
+        self.sync()
+        key = (snv.UID(), msg["Message-ID"].strip("<>").lower())
+        doc = uuidToObject(received_index(self.portal)[key], unrestricted=True)
+        # Filed by the exchange's reader: the sender's number and symbol.
+        self.assertEqual(doc.number_symbol, outgoing.symbol)
+        self.assertEqual(doc.title, "Về việc cử cán bộ dự tập huấn")
+        self.assertIn("received_by_mail", [e["action"] for e in history_of(doc)])
+        self.assertEqual(self.send(msg, to=(snv.email,)), {})  # once
+
     def test_unknown_recipient_refused_at_rcpt(self):
         with self.assertRaises(smtplib.SMTPRecipientsRefused) as caught:
             self.send(

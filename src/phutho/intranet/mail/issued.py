@@ -1,9 +1,10 @@
 """Issued documents by mail to recipients outside the portal.
 
-When an outgoing document is issued, each external recipient with an
-e-mail address (``Name | OrganId | e-mail``) gets one mail from the
-agency's document mailbox with the signed file, the annexes and, when the
-exchange package provides it, the edXML message attached. Each mail is
+When an outgoing document is issued, the exchange queues it for each
+recipient outside the portal (``Name | OrganId | e-mail``); those it
+reaches by e-mail go through :class:`MailConnector`: one mail per
+recipient from the agency's document mailbox with the signed file, the
+annexes and the edXML message attached. Each mail is
 recorded in the processing history with its Message-ID; the queue thread
 records the relay's refusals against it (:mod:`.sent`), and bounces that
 come back to the agency's mailbox are recorded by mail-in. Secret
@@ -15,6 +16,8 @@ from phutho.intranet.content.outgoing import InvalidRecipient
 from phutho.intranet.content.outgoing import parse_recipient
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.dates import format_date
+from phutho.intranet.exchange.interfaces import IConnector
+from phutho.intranet.exchange.interfaces import TransportError
 from phutho.intranet.mail import sent
 from phutho.intranet.mail.compose import build_message
 from phutho.intranet.mail.render import tr
@@ -23,6 +26,7 @@ from phutho.intranet.mail.send import site_sender
 from phutho.intranet.workflow.history import record
 from phutho.intranet.workflow.localroles import is_secret
 from plone import api
+from zope.interface import implementer
 
 import logging
 
@@ -52,27 +56,9 @@ def _file(named_file):
     )
 
 
-def edxml_attachment(document):
-    """``(filename, type, bytes)`` of the document's edXML message, when the
-    exchange package can write one; None otherwise."""
-    try:
-        from phutho.intranet.exchange import export_message
-    except ImportError:
-        try:
-            from phutho.intranet.exchange.writer import export_message
-        except ImportError:
-            return None
-    try:
-        data = export_message(document)
-    except Exception:
-        logger.exception("No edXML for %s", document.absolute_url(1))
-        return None
-    name = (document.symbol or document.getId()).replace("/", "-")
-    return (f"{name}.edxml", "application/xml", data)
-
-
-def attachments(document):
-    """The signed file (else the draft), the annexes, the edXML message."""
+def attachments(document, edxml=None):
+    """The signed file (else the draft), the annexes, and ``edxml`` (a
+    ``(filename, type, bytes)`` triple) when given."""
     result = []
     main = _file(document.signed_file or document.draft_file)
     if main:
@@ -82,7 +68,6 @@ def attachments(document):
             found = _file(getattr(annex, "file", None))
             if found:
                 result.append(found)
-    edxml = edxml_attachment(document)
     if edxml:
         result.append(edxml)
     return result
@@ -120,18 +105,13 @@ def _text(document, agency, name):
     return "\n".join(lines) + "\n"
 
 
-def mail_issued(document):
-    """Mail ``document`` to its external recipients; returns the Message-IDs.
+def mail_document(document, name, email, edxml=None):
+    """Mail the issued ``document`` to one recipient; returns the Message-ID.
 
-    Called after the issue transition (the document has its number and
-    symbol). Secret documents are not mailed: the history says so.
+    From the agency's document mailbox (replies and bounces come back to
+    mail-in), with the files attached; recorded in the processing history
+    with its Message-ID and remembered for refusals and bounces.
     """
-    recipients = mail_recipients(document)
-    if not recipients:
-        return []
-    if is_secret(document):
-        record(document, "mail_skipped", actor="system", reason="secret")
-        return []
     site = api.portal.get()
     agency = find_agency(document)
     sender = (
@@ -139,36 +119,93 @@ def mail_issued(document):
         if agency is not None and getattr(agency, "email", None)
         else site_sender()
     )
-    files = attachments(document)
+    files = attachments(document, edxml)
     subject = " ".join(x for x in (document.symbol, document.Title()) if x)
-    message_ids = []
-    for name, email in recipients:
-        msg = build_message(
-            subject,
-            _text(document, agency, name),
-            sender,
-            [(name, email)],
-            attachments=files,
-            reply_to=sender,
-        )
-        message_id = send(msg)
-        sent.remember(site, message_id, document.UID(), email)
-        record(
-            document,
-            "mailed",
-            recipient=email,
-            recipient_name=name,
-            message_id=sent.normalize_message_id(message_id),
-            attachments=[f[0] for f in files],
-        )
-        message_ids.append(message_id)
-    logger.info(
-        "Mailed %s to %s", document.symbol, ", ".join(e for _n, e in recipients)
+    msg = build_message(
+        subject,
+        _text(document, agency, name),
+        sender,
+        [(name, email)],
+        attachments=files,
+        reply_to=sender,
     )
-    return message_ids
+    message_id = send(msg)
+    sent.remember(site, message_id, document.UID(), email)
+    record(
+        document,
+        "mailed",
+        recipient=email,
+        recipient_name=name,
+        message_id=sent.normalize_message_id(message_id),
+        attachments=[f[0] for f in files],
+    )
+    logger.info("Mailed %s to %s (%s)", document.symbol, email, message_id)
+    return message_id
 
 
-def on_outgoing_issued(document, event):
-    """Subscriber: after ``issue``, mail the document."""
-    if event.transition is not None and event.transition.id == "issue":
-        mail_issued(document)
+def mail_issued(document, edxml=None):
+    """Mail ``document`` to each external recipient with an address;
+    returns the Message-IDs. Secret documents are not mailed (the history
+    says so)."""
+    recipients = mail_recipients(document)
+    if not recipients:
+        return []
+    if is_secret(document):
+        record(document, "mail_skipped", actor="system", reason="secret")
+        return []
+    return [mail_document(document, name, email, edxml) for name, email in recipients]
+
+
+@implementer(IConnector)
+class MailConnector:
+    """The exchange's connector for recipients reached by e-mail.
+
+    The exchange (:mod:`phutho.intranet.exchange.outbox`) hands each
+    recipient of an issued document to the connector of highest priority
+    that accepts it; for an e-mail address this one (above the exchange's
+    own ``email``, below the ``directory`` of the exchange platform) sends
+    the full mail of :func:`mail_document`: signed file, annexes and the
+    edXML message, one mail per recipient. Status messages (edXML only)
+    go as a short mail with the message attached.
+    """
+
+    name = "mail"
+    title = "Thư điện tử"
+    priority = 15
+
+    def accepts(self, agency, recipient):
+        return bool(getattr(recipient, "email", ""))
+
+    def send(self, agency, recipient, item):
+        mailhost = api.portal.get_tool("MailHost")
+        if not mailhost.smtp_queue:
+            return "held"  # never an immediate send: it would ignore an abort
+        edxml = (item.filename, "application/xml", item.data())
+        document = None
+        if item.document_uid:
+            brains = api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
+                UID=item.document_uid
+            )
+            document = brains[0]._unrestrictedGetObject() if brains else None
+        if item.kind == "document" and document is not None:
+            if is_secret(document):
+                raise TransportError("Secret documents are never sent by e-mail.")
+            mail_document(document, recipient.name or "", recipient.email, edxml)
+            return "sent"
+        send(
+            build_message(
+                f"edXML - {agency.Title()}",
+                tr(
+                    _(
+                        "mail_edxml_attached",
+                        default="The edXML message (QCVN 102:2016) is attached.",
+                    )
+                )
+                + "\n",
+                (agency.Title(), agency.email or site_sender()[1]),
+                [(recipient.name or "", recipient.email)],
+                attachments=[edxml],
+                headers={"X-Edxml-Kind": item.kind},
+            )
+        )
+        return "sent"

@@ -15,6 +15,7 @@ history shows them (:mod:`phutho.intranet.mail.sent`).
 """
 
 from App.config import getConfiguration
+from email.utils import parseaddr
 from os.path import realpath
 from Products.MailHost import MailHost as mailhost_module
 from zope.sendmail.mailer import SMTPMailer
@@ -132,7 +133,8 @@ class ReportingMailer(SMTPMailer):
                 if 500 <= error.smtp_code <= 599:
                     reason = _text(error.smtp_error)
                     self._report(
-                        message, {a: (error.smtp_code, reason) for a in toaddrs}
+                        message,
+                        {_address(a): (error.smtp_code, reason) for a in toaddrs},
                     )
                 raise
             self._report(message, _decoded(refused))
@@ -144,8 +146,16 @@ def _text(value):
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
+def _address(value):
+    """The bare address of an envelope recipient (``Name <a@b>`` → ``a@b``)."""
+    return (parseaddr(value)[1] or value).lower()
+
+
 def _decoded(refused):
-    return {a: (code, _text(reason)) for a, (code, reason) in (refused or {}).items()}
+    return {
+        _address(a): (code, _text(reason))
+        for a, (code, reason) in (refused or {}).items()
+    }
 
 
 class QueueProcessor(QueueProcessorThread):

@@ -179,6 +179,65 @@ def create_document(agency, mail, raw, envelope_sender=""):
     return document
 
 
+def edxml_attachments(mail):
+    """Attachments that look like edXML messages (QCVN 102:2016)."""
+    found = []
+    for attachment in mail.attachments:
+        name = attachment.filename.lower()
+        if name.endswith(".edxml") or (
+            (name.endswith(".xml") or "xml" in attachment.content_type)
+            and b"edXML" in attachment.data[:4096]
+        ):
+            found.append(attachment)
+    return found
+
+
+def import_edxml(agency, mail, raw):
+    """File the mail's edXML message through the exchange's reader.
+
+    Returns ``(document, created)``, or ``(None, reason)`` when there is
+    none or the exchange refuses it (the mail then becomes an ordinary
+    mail-in document, and the reason goes into its history). A refused
+    import is rolled back to a savepoint: nothing of it stays.
+    """
+    import transaction
+
+    try:
+        from phutho.intranet.exchange.api import EdXMLError
+        from phutho.intranet.exchange.api import import_message
+    except ImportError:  # pragma: no cover - the exchange ships with us
+        return None, ""
+    reasons = []
+    for attachment in edxml_attachments(mail):
+        savepoint = transaction.savepoint()
+        try:
+            with api.env.adopt_roles(["Manager"]):
+                document, created = import_message(
+                    agency, attachment.data, transport="email"
+                )
+        except EdXMLError as error:
+            savepoint.rollback()
+            reasons.append(f"{attachment.filename}: {error}")
+            continue
+        if created:
+            _add_annex(
+                document,
+                "Thư gốc (.eml)",
+                NamedBlobFile(
+                    data=raw, filename="thu-goc.eml", contentType="message/rfc822"
+                ),
+            )
+            record(
+                document,
+                "received_by_mail",
+                message_id=mail.message_id,
+                sender=mail.from_address,
+                edxml=attachment.filename,
+            )
+        return document, created
+    return None, "; ".join(reasons)
+
+
 def record_bounce(mail):
     """A delivery status notification about a document we mailed: record
     it in that document's history; returns the document or None."""
@@ -241,8 +300,16 @@ def receive(raw, recipients, envelope_sender=""):
             document = uuidToObject(existing, unrestricted=True)
             result["duplicates"].append(_describe(agency, existing, document))
             continue
+        document, outcome = import_edxml(agency, mail, raw)
+        if document is not None:
+            index[entry_key] = document.UID()
+            described = dict(_describe(agency, document.UID(), document), edxml=True)
+            result["created" if outcome else "duplicates"].append(described)
+            continue
         with api.env.adopt_roles(["Manager"]):
             document = create_document(agency, mail, raw, envelope_sender)
+            if outcome:  # why the exchange refused the edXML, for the clerk
+                record(document, "edxml_refused", comment=outcome)
         index[entry_key] = document.UID()
         result["created"].append(_describe(agency, document.UID(), document))
         logger.info(
