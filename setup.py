@@ -67,6 +67,11 @@ setup(
             "RelStorage",
             "psycopg2-binary",
         ],
+        # Shared databases for several instances (docs/operations.md).
+        # RelStorage with the pinned binary driver: RelStorage[postgresql]
+        # would build an unpinned psycopg2 from source.
+        "zeo": ["ZEO"],
+        "relstorage": ["RelStorage", "psycopg2-binary"],
         # `make lint`: the checks plone/meta sets up for Plone packages.
         "lint": [
             "black",

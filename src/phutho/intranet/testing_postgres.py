@@ -1,8 +1,10 @@
 """A throw-away PostgreSQL server for tests (Debian's postgresql package).
 
-Started in a temporary directory on a free loopback port, as the
-``postgres`` system user when run as root (PostgreSQL refuses root), with
-trust authentication; stopped and deleted afterwards.
+Started in a temporary directory on a free loopback port with trust
+authentication; stopped and deleted afterwards. PostgreSQL refuses to run
+as root: as root it runs as the ``postgres`` account, or as ``nobody`` on a
+machine without one (PostgreSQL's server package not yet configured, a
+container).
 """
 
 from pathlib import Path
@@ -43,6 +45,23 @@ def _free_port():
         return s.getsockname()[1]
 
 
+# Accounts the server may run as when the tests run as root, in order.
+SERVICE_ACCOUNTS = ("postgres", "nobody")
+
+
+def service_account():
+    """The unprivileged account to run the server as (root only)."""
+    for name in SERVICE_ACCOUNTS:
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            continue
+    raise RuntimeError(
+        "PostgreSQL does not run as root and none of the accounts "
+        f"{', '.join(SERVICE_ACCOUNTS)} exists"
+    )
+
+
 class PostgresServer:
     """``with PostgresServer() as pg: pg.dsn("dbname")``."""
 
@@ -52,14 +71,37 @@ class PostgresServer:
         self.data = self.directory / "data"
         self.user = None
         if os.geteuid() == 0:
-            self.user = pwd.getpwnam("postgres")
+            self.user = service_account()
             os.chown(self.directory, self.user.pw_uid, self.user.pw_gid)
 
-    def _run(self, *args):
-        command = list(args)
+    def _run(self, *args, timeout=120):
+        """Run a PostgreSQL program, as the service account when root."""
+        switch = {}
         if self.user is not None:
-            command = ["runuser", "-u", "postgres", "--"] + command
-        subprocess.run(command, check=True, capture_output=True, cwd=self.directory)
+            switch = dict(
+                user=self.user.pw_uid, group=self.user.pw_gid, extra_groups=[]
+            )
+        try:
+            subprocess.run(
+                list(args),
+                check=True,
+                capture_output=True,
+                cwd=self.directory,
+                timeout=timeout,
+                **switch,
+            )
+        except subprocess.CalledProcessError as error:
+            # Say why: initdb and pg_ctl explain themselves on stderr.
+            raise RuntimeError(
+                f"{' '.join(map(str, args))} failed: "
+                f"{error.stderr.decode(errors='replace')}{self._log_tail()}"
+            ) from error
+
+    def _log_tail(self):
+        log = self.directory / "log"
+        if not log.exists():
+            return ""
+        return "\n" + "\n".join(log.read_text(errors="replace").splitlines()[-20:])
 
     def start(self):
         self._run(
@@ -101,7 +143,7 @@ class PostgresServer:
                     name,
                 )
                 return
-            except subprocess.CalledProcessError:
+            except RuntimeError:
                 if time.time() > deadline:
                     raise
                 time.sleep(0.5)
