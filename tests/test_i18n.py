@@ -431,8 +431,8 @@ class TestTranslationsAtRunTime(unittest.TestCase):
         self.portal = self.layer["portal"]
 
     def test_domain_terms(self):
-        from phutho.intranet.browser.document import overdue_badge
         from phutho.intranet.browser.document import ROLE_TITLES
+        from phutho.intranet.browser.utils import overdue_badge
         from phutho.intranet.content.incoming import IIncomingDocument
         from phutho.intranet.content.vocabularies import SECRECY
         from phutho.intranet.content.vocabularies import URGENCY

@@ -16,10 +16,17 @@ its groups written onto every existing document.
 
 from Acquisition import aq_base
 from phutho.intranet import _
+from phutho.intranet.content.unit import IUnit
+from phutho.intranet.content.utils import find_agency
+from phutho.intranet.content.utils import same_object
 from plone import api
 from plone.app.workflow.interfaces import ILocalrolesModifiedEvent
 from zope.container.interfaces import IContainerModifiedEvent
 from zope.i18n import translate
+from zope.interface import provider
+from zope.schema.interfaces import IVocabularyFactory
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
 
 import logging
 
@@ -68,8 +75,6 @@ def group_prefix(obj):
     prefix = getattr(aq_base(obj), "group_prefix", None)
     if prefix:
         return prefix
-    from phutho.intranet.content.unit import IUnit
-    from phutho.intranet.content.utils import find_agency
 
     if IUnit.providedBy(obj):
         return f"{group_prefix(find_agency(obj))}-{obj.getId()}"
@@ -124,7 +129,6 @@ def ensure_agency_groups(agency, grant=True):
     """Create the agency's groups (if missing, else keep their titles in
     step with its name) and, with ``grant``, their memberships and local
     roles."""
-    from phutho.intranet.content.unit import IUnit
 
     if not getattr(aq_base(agency), "group_prefix", None):
         agency.group_prefix = group_prefix(agency)
@@ -165,7 +169,6 @@ def reindex_agency_security(agency):
 def ensure_unit_groups(unit, reindex=True, grant=True):
     """Create the unit's groups (if missing) and grant their local roles:
     their function's role on the unit, Official on the agency."""
-    from phutho.intranet.content.utils import find_agency
 
     agency = find_agency(unit)
     if not getattr(aq_base(unit), "group_prefix", None):
@@ -216,7 +219,6 @@ def _leave_agency(unit, agency):
 
 
 def _agency_of(container):
-    from phutho.intranet.content.utils import find_agency
 
     return find_agency(container) if container is not None else None
 
@@ -233,7 +235,6 @@ def on_unit_removed(unit, event):
 
 def on_unit_moved(unit, event):
     """A unit moved to another agency takes its groups (same ids) along."""
-    from phutho.intranet.content.utils import same_object
 
     if event.oldParent is None or event.newParent is None:
         return  # added or removed, not moved
@@ -252,7 +253,6 @@ def on_agency_removed(agency, event):
 
 def agency_group_ids(agency):
     """All group ids of an agency, its units' included."""
-    from phutho.intranet.content.unit import IUnit
 
     ids = [agency_group_id(agency, function) for function in AGENCY_FUNCTIONS]
     for unit in agency.objectValues():
@@ -293,7 +293,6 @@ def on_renamed(obj, event):
     change in the Sharing tab is a modification too). A child added to or
     removed from the agency changes no name either.
     """
-    from phutho.intranet.content.unit import IUnit
 
     if IContainerModifiedEvent.providedBy(event) or ILocalrolesModifiedEvent.providedBy(
         event
@@ -311,7 +310,6 @@ def protect_secret_register(register):
     Ordinary clerks hold Clerk on the whole agency; a secret register does
     not inherit it and names its own people instead.
     """
-    from phutho.intranet.content.utils import find_agency
 
     agency = find_agency(register)
     secret = bool(register.secret)
@@ -341,3 +339,17 @@ def on_register_changed(register, event):
 def on_copied(obj, event):
     """A copy gets groups of its own, not the original's."""
     obj.__dict__.pop("group_prefix", None)
+
+
+@provider(IVocabularyFactory)
+def AgencyUserVocabulary(context):
+    """Officials of the context's agency: members of its groups."""
+    agency = find_agency(context)
+    if agency is None:
+        return SimpleVocabulary([])
+    terms = []
+    for user_id in sorted(agency_user_ids(agency)):
+        user = api.user.get(userid=user_id)
+        fullname = user.getProperty("fullname") if user is not None else ""
+        terms.append(SimpleTerm(user_id, token=user_id, title=fullname or user_id))
+    return SimpleVocabulary(terms)

@@ -11,9 +11,9 @@ what is overdue is for everyone.
 
 from datetime import timedelta
 from phutho.intranet import _
-from phutho.intranet.browser.document import overdue_badge
-from phutho.intranet.browser.document import secrecy_badge
-from phutho.intranet.browser.document import urgency_badge
+from phutho.intranet.browser.utils import overdue_badge
+from phutho.intranet.browser.utils import secrecy_badge
+from phutho.intranet.browser.utils import urgency_badge
 from phutho.intranet.content.agency import IAgency
 from phutho.intranet.dates import format_date
 from phutho.intranet.dates import localize

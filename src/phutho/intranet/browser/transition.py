@@ -12,7 +12,7 @@ one. Every POST must carry plone.protect's authenticator.
 """
 
 from phutho.intranet import _
-from phutho.intranet.browser.document import document_number
+from phutho.intranet.browser.utils import document_number
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.exc import PortalError
 from phutho.intranet.numbering.registers import suitable_registers

@@ -3,6 +3,7 @@
 from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
+from phutho.intranet.content.agency import IAgency
 
 
 def find_agency(context):
@@ -11,8 +12,6 @@ def find_agency(context):
     Walks the acquisition chain only (never the catalog), so it is cheap and
     works on objects being created that are not indexed yet.
     """
-    from phutho.intranet.content.agency import IAgency
-
     obj = aq_inner(context) if context is not None else None
     while obj is not None:
         if IAgency.providedBy(obj):

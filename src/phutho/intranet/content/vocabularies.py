@@ -185,19 +185,3 @@ def IncomingRegisterVocabulary(context):
 def OutgoingRegisterVocabulary(context):
     """Outgoing registers (sổ văn bản đi) of the context's agency."""
     return _register_vocabulary(context, "outgoing")
-
-
-@provider(IVocabularyFactory)
-def AgencyUserVocabulary(context):
-    """Officials of the context's agency: members of its groups."""
-    from phutho.intranet.groups import agency_user_ids
-
-    agency = find_agency(context)
-    if agency is None:
-        return SimpleVocabulary([])
-    terms = []
-    for user_id in sorted(agency_user_ids(agency)):
-        user = api.user.get(userid=user_id)
-        fullname = user.getProperty("fullname") if user is not None else ""
-        terms.append(SimpleTerm(user_id, token=user_id, title=fullname or user_id))
-    return SimpleVocabulary(terms)

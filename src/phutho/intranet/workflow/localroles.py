@@ -13,6 +13,7 @@ from phutho.intranet.content.utils import find_agency
 from phutho.intranet.groups import agency_group_id
 from phutho.intranet.groups import OFFICIALS
 from phutho.intranet.groups import unit_group_id
+from phutho.intranet.workflow.assignment import assignments_of
 from plone.app.uuid.utils import uuidToObject
 
 import logging
@@ -43,8 +44,6 @@ def assignment_roles(document):
     Closed ones (completed, or re-assigned to someone else) keep Reader,
     so people still see what they handled.
     """
-    from phutho.intranet.workflow.assignment import assignments_of
-
     roles = {}
     for entry in assignments_of(document):
         if entry.get("closed"):
