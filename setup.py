@@ -48,7 +48,6 @@ setup(
         # Reports: registers and statistics as XLSX, case files as one PDF.
         "openpyxl",
         "fpdf2",
-        "Unidecode",
         "python-dateutil",
         "pytz",
         # The mail-in ingester (phutho-mailin) and the digest command.
