@@ -149,8 +149,8 @@ def to_xlsx(*tables, names=None):
     workbook = Workbook()
     workbook.remove(workbook.active)
     for index, table in enumerate(tables):
-        name = names[index] if names else (table.title or f"Sheet{index + 1}")
-        add_sheet(workbook, table, _sheet_name(name))
+        name = names[index] if names else getattr(table, "sheet", None) or table.title
+        add_sheet(workbook, table, _sheet_name(name or f"Sheet{index + 1}"))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
