@@ -249,10 +249,28 @@ def _payload(part, defects):
         data = None
     if data is None:
         raw = part.get_payload()
-        data = raw.encode("ascii", "surrogateescape") if isinstance(raw, str) else b""
+        if isinstance(raw, str):
+            data = raw.encode("ascii", "surrogateescape")
+        elif (
+            isinstance(raw, list)
+            and raw
+            and part.get_content_type() == "message/rfc822"
+        ):
+            try:
+                data = raw[0].as_bytes(policy=email.policy.compat32)
+            except Exception as error:  # nested beyond what the generator takes
+                defects.append(f"attached message unreadable: {error}")
+                data = b""
+        else:
+            data = b""
     for defect in getattr(part, "defects", ()) or ():
         defects.append(type(defect).__name__)
     return data
+
+
+# Parts the parser holds as sub-messages that we keep whole: an attached
+# mail (kept as an .eml file) and a delivery report.
+LEAF_MESSAGES = ("message/rfc822", "message/delivery-status")
 
 
 def _walk(message, defects):
@@ -265,7 +283,7 @@ def _walk(message, defects):
         if count > MAX_PARTS:
             defects.append(f"more than {MAX_PARTS} parts; the rest ignored")
             return
-        if part.is_multipart():
+        if part.is_multipart() and part.get_content_type() not in LEAF_MESSAGES:
             if depth >= MAX_DEPTH:
                 defects.append(f"parts nested deeper than {MAX_DEPTH} ignored")
                 continue
@@ -331,15 +349,29 @@ def sanitize_html(html):
         return f"<pre>{escape(html_to_text(html))}</pre>"
 
 
-def _delivery_status(part, data, mail):
-    """Failed recipients of a message/delivery-status part."""
-    text = decode_bytes(data)
-    for block in re.split(r"\r?\n\s*\r?\n", text):
+def _status_blocks(part, data):
+    """The field blocks of a delivery-status part, as dicts (the parser
+    hands them over as sub-messages, or as text when it could not)."""
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        for block in payload:
+            yield {
+                name.lower(): decode_header_value(value)
+                for name, value in block.items()
+            }
+        return
+    for block in re.split(r"\r?\n\s*\r?\n", decode_bytes(data or b"")):
         fields = {}
         for line in block.splitlines():
             name, sep, value = line.partition(":")
             if sep:
                 fields[name.strip().lower()] = value.strip()
+        yield fields
+
+
+def _delivery_status(part, data, mail):
+    """Failed recipients of a message/delivery-status part."""
+    for fields in _status_blocks(part, data):
         if fields.get("action", "").lower() != "failed":
             continue
         recipient = fields.get("final-recipient") or fields.get("original-recipient")
