@@ -330,6 +330,22 @@ def corpus(organ_id="000.00.20.H43"):
         b"</edXML:edXMLHeader><edXML:edXMLBody><edXML:edXMLManifest><edXML:Reference>"
         b"<edXML:ContentId>cid:404</edXML:ContentId></edXML:Reference></edXML:edXMLManifest></edXML:edXMLBody>",
     )
+    # Well-formed, but values an official document cannot hold (what is
+    # imported must stay editable)
+    yield "code-missing", document(organ_id, CodeNumber=None, CodeNotation=None)
+    yield "number-only", document(organ_id, CodeNotation=None)
+    yield "notation-only-with-spaces", document(
+        organ_id, CodeNumber=None, CodeNotation="VPCP KSTT"
+    )
+    yield "number-not-a-number", document(organ_id, CodeNumber="số-15")
+    yield "promulgation-date-future", document(organ_id, PromulgationDate="2099/01/01")
+    yield "promulgation-date-before-1945", document(
+        organ_id, PromulgationDate="1930/05/01"
+    )
+    yield "subject-direction-override", document(
+        organ_id, Subject="Về việc \u202egnohk\u202c thử nghiệm"
+    )
+    yield "page-amount-huge", document(organ_id, PageAmount="999999999")
     # Addressed elsewhere, or acting on documents this agency never had
     yield "not-addressed", document("000.00.99.Z99")
     yield "update-unknown", document(organ_id, business="2", DocumentId=UNKNOWN_ID)

@@ -43,6 +43,17 @@ def sample(name):
     return (SAMPLES / name).read_bytes()
 
 
+def load_corpus():
+    """scripts/edxml_corpus.py (a script, not a module of the package)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "edxml_corpus.py"
+    spec = importlib.util.spec_from_file_location("edxml_corpus", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def inner_file(name):
     text = sample(name).decode("utf-8")
     encoded = re.search(r"ContentTransferEncoded[^>]*>([^<]*)<", text).group(1)
@@ -60,6 +71,28 @@ def add_agency(portal, agency_id, title, organ_id, **fields):
         organ_id=organ_id,
         **fields,
     )
+
+
+def validation_errors(document):
+    """What the edit form or a PATCH would refuse in the fields the import
+    sets (schema and behaviors), and the invariants."""
+    from phutho.intranet.exchange.mapping import FIELD_ELEMENTS
+    from plone.dexterity.utils import iterSchemata
+    from zope.schema import getValidationErrors
+
+    imported = set(FIELD_ELEMENTS) | {"arrival_date", "channel", "secrecy"}
+    errors = []
+    for schema in iterSchemata(document):
+        errors += [
+            (name, error)
+            for name, error in getValidationErrors(schema, document)
+            if name in imported  # invariants come as (None, Invalid)
+        ]
+        try:
+            schema.validateInvariants(document)
+        except Exception as error:  # noqa: B902 -- reported, not raised
+            errors.append((None, error))
+    return errors
 
 
 def incoming_count(agency_obj):
@@ -170,6 +203,7 @@ class TestSamplesImported(ExchangeCase):
             document.original_message.data,
         )
         self.assertEqual(history_of(document)[-1]["action"], "received_exchange")
+        self.assertEqual(validation_errors(document), [])
         # 01 goes back to the sender (held: no transport reaches it here).
         (item,) = outbox_items(self.hoa_son)
         self.assertEqual(item.kind, "status")
@@ -225,6 +259,7 @@ class TestSamplesImported(ExchangeCase):
         self.assertTrue(created)
         self.assertEqual(new.document_id, DOC_ID)
         self.assertEqual(new.number_symbol, "7816/VPCP-TTĐT")
+        self.assertEqual(validation_errors(new), [])
         self.assertEqual(old.replaced_by, "7816/VPCP-TTĐT")
         self.assertEqual(history_of(old)[-1]["action"], "replaced")
         self.assertEqual(history_of(old)[-1]["source"], new.UID())
@@ -243,6 +278,7 @@ class TestSamplesImported(ExchangeCase):
         self.assertEqual(entry["action"], "updated_by_sender")
         self.assertEqual(entry["comment"], "Cập nhật văn bản điện tử")
         self.assertEqual(entry["changes"]["signer_position"]["old"], "Changed here")
+        self.assertEqual(validation_errors(new), [])
 
         revoked, created = exchange.import_message(
             self.nghe_an, sample("edoc_revocation.edxml")
@@ -436,6 +472,7 @@ class TestRoundTrip(unittest.TestCase):
         self.assertEqual(annex.file.data, b"annex bytes")
         self.assertEqual(annex.file.filename, "phu-luc-1.odt")
         self.assertEqual(received.signature_status, "unsigned")
+        self.assertEqual(validation_errors(received), [])
 
     def test_not_issued_has_no_document_id(self):
         portal = self.layer["portal"]
@@ -454,6 +491,54 @@ class TestRefusedImports(ExchangeCase):
             caught.exception.element, "MessageHeader/PromulgationInfo/PromulgationDate"
         )
         self.assertEqual(incoming_count(self.hoa_son), 0)
+
+    def test_what_a_document_cannot_hold(self):
+        """Messages the reader accepts but whose values no document could
+        keep valid are refused, naming the element; what edXML allows
+        beyond plain numbers imports and stays valid."""
+        corpus = load_corpus()
+        organ_id = self.hoa_son.organ_id
+        expected = {
+            "code-missing": "MessageHeader/Code",
+            "number-only": "MessageHeader/Code",
+            "notation-only-with-spaces": "MessageHeader/Code",
+            "number-not-a-number": "MessageHeader/Code",
+            "promulgation-date-future": "MessageHeader/PromulgationInfo/"
+            "PromulgationDate",
+            "promulgation-date-before-1945": "MessageHeader/PromulgationInfo/"
+            "PromulgationDate",
+            "subject-direction-override": "MessageHeader/Subject",
+            "page-amount-huge": "MessageHeader/OtherInfo/PageAmount",
+        }
+        messages = dict(corpus.corpus(organ_id))
+        for name, element in expected.items():
+            with self.subTest(name):
+                with self.assertRaises(EdXMLError) as caught:
+                    exchange.import_message(self.hoa_son, messages[name])
+                self.assertEqual(caught.exception.element, element)
+        self.assertEqual(incoming_count(self.hoa_son), 0)
+        for number, number_symbol in (
+            ("74fass22", "74fass22/VPCP-KSTT"),
+            ("015a", "015a/VPCP-KSTT"),
+            (None, "VPCP-KSTT"),
+        ):
+            with self.subTest(number_symbol):
+                document, created = exchange.import_message(
+                    self.hoa_son,
+                    corpus.document(
+                        organ_id,
+                        CodeNumber=number,
+                        DocumentId=f"000.00.00.G22,2026/11/20,{number_symbol}",
+                        Subject="Về việc\n   thử nghiệm\tliên thông",
+                    ),
+                )
+                self.assertTrue(created)
+                self.assertEqual(document.number_symbol, number_symbol)
+                self.assertEqual(document.code_number, number)
+                self.assertEqual(document.code_notation, "VPCP-KSTT")
+                # A one-line field keeps one line.
+                self.assertEqual(document.title, "Về việc thử nghiệm liên thông")
+                self.assertEqual(validation_errors(document), [])
 
     def test_organ_id_as_data(self):
         from phutho.intranet.content.validators import InvalidOrganId

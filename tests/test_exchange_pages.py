@@ -49,6 +49,48 @@ class TestUploadForm(unittest.TestCase):
             "MessageHeader/PromulgationInfo/PromulgationDate", browser.contents
         )
 
+    def receive(self, browser, agency_obj, data):
+        browser.open(agency_obj.absolute_url() + "/@@receive-edxml")
+        browser.getControl(name="message").add_file(
+            io.BytesIO(data), "application/xml", "m.edxml"
+        )
+        browser.getControl(name="form.submitted").click()
+        return browser.url
+
+    def test_imported_numbers_stay_editable(self):
+        """A CodeNumber that is not a plain number, and a document without a
+        number, import and can be edited and saved like any document."""
+        portal = self.layer["portal"]
+        sotttt = agency(portal, "so-tttt")
+        browser = signed_in_browser(self.layer["app"], "vanthu.sotttt")
+        cases = (
+            ("74fass22", "74fass22/VPCP-KSTT"),
+            (None, "VPCP-KSTT"),
+        )
+        for index, (number, expected) in enumerate(cases):
+            with self.subTest(number):
+                url = self.receive(
+                    browser,
+                    sotttt,
+                    CORPUS.document(
+                        sotttt.organ_id,
+                        CodeNumber=number,
+                        DocumentId=f"000.00.00.G22,2026/11/20,{expected}",
+                    ),
+                )
+                self.assertIn("/van-ban-den/", url)
+                self.assertIn(expected, browser.contents)
+                browser.open(url + "/@@edit")
+                self.assertEqual(
+                    browser.getControl(name="form.widgets.number_symbol").value,
+                    expected,
+                )
+                browser.getControl(name="form.widgets.title").value = f"Đã sửa {index}"
+                browser.getControl(name="form.buttons.save").click()
+                self.assertEqual(browser.url.rstrip("/"), url.rstrip("/"))
+                self.assertIn(f"Đã sửa {index}", browser.contents)
+                self.assertNotIn("form.widgets.number_symbol", browser.contents)
+
     def test_not_offered_to_specialists(self):
         portal = self.layer["portal"]
         browser = signed_in_browser(self.layer["app"], "chuyenvien.sotttt")

@@ -11,6 +11,12 @@ these fields and back.
 
 from phutho.intranet import _
 from phutho.intranet.content.document import REGISTRATION_PERMISSION
+from phutho.intranet.content.fields import BoundedList
+from phutho.intranet.content.fields import CONTENT_MAX_LENGTH
+from phutho.intranet.content.fields import Count
+from phutho.intranet.content.fields import DocumentDate
+from phutho.intranet.content.fields import PlainText
+from phutho.intranet.content.fields import PlainTextLine
 from plone.autoform import directives
 from plone.autoform.interfaces import IFormFieldProvider
 from plone.namedfile.field import NamedBlobFile
@@ -19,6 +25,15 @@ from zope import schema
 from zope.interface import provider
 
 SIGNATURE_STATES = ("valid", "invalid", "unsigned")
+# Codes of DocumentType/Type, TypeDetail and SteeringType: small numbers of
+# code tables the standard leaves open (the samples use 0-2).
+CODE_MAX = 999
+# Lengths as QCVN 102:2016 allows them (the reader holds messages to them,
+# so that what is imported can be edited and saved again).
+NAME_MAX_LENGTH = 500
+SHORT_MAX_LENGTH = 100
+DOCUMENT_ID_MAX_LENGTH = 255
+MAX_APPENDIXES = 100
 
 COMMON_FIELDS = (
     "document_id",
@@ -44,7 +59,7 @@ class IElectronicMetadata(model.Schema):
         fields=list(COMMON_FIELDS),
     )
     directives.mode(document_id="display")
-    document_id = schema.TextLine(
+    document_id = PlainTextLine(
         title=_("label_document_id", default="Exchange identifier (DocumentId)"),
         description=_(
             "help_document_id",
@@ -53,49 +68,57 @@ class IElectronicMetadata(model.Schema):
         ),
         required=False,
         readonly=True,
+        max_length=DOCUMENT_ID_MAX_LENGTH,
     )
-    type_code = schema.Int(
+    type_code = Count(
         title=_("label_type_code", default="Type code (DocumentType/Type)"),
         required=False,
-        min=0,
+        minimum=0,
+        maximum=CODE_MAX,
     )
-    type_detail = schema.Int(
+    type_detail = Count(
         title=_("label_type_detail", default="Type detail (DocumentType/TypeDetail)"),
         required=False,
-        min=0,
+        minimum=0,
+        maximum=CODE_MAX,
     )
-    signer_competence = schema.TextLine(
+    signer_competence = PlainTextLine(
         title=_("label_signer_competence", default="Signer's competence as written"),
         description=_("help_signer_competence", default="e.g. TL. BỘ TRƯỞNG"),
         required=False,
+        max_length=200,
     )
-    steering_type = schema.Int(
+    steering_type = Count(
         title=_("label_steering_type", default="Steering type (SteeringType)"),
         description=_(
             "help_steering_type",
             default="0 none, 1 a directive, 2 a report on a directive.",
         ),
         required=False,
-        min=0,
+        minimum=0,
+        maximum=CODE_MAX,
     )
-    sphere_of_promulgation = schema.TextLine(
+    sphere_of_promulgation = PlainTextLine(
         title=_("label_sphere", default="Sphere of promulgation"),
         required=False,
+        max_length=NAME_MAX_LENGTH,
     )
-    typer_notation = schema.TextLine(
+    typer_notation = PlainTextLine(
         title=_("label_typer_notation", default="Typist's initials"),
         required=False,
+        max_length=SHORT_MAX_LENGTH,
     )
-    promulgation_amount = schema.Int(
+    promulgation_amount = Count(
         title=_("label_promulgation_amount", default="Copies issued"),
         required=False,
-        min=0,
+        minimum=0,
     )
-    appendixes = schema.List(
+    appendixes = BoundedList(
         title=_("label_appendixes", default="Appendixes (phụ lục)"),
-        value_type=schema.TextLine(),
+        value_type=PlainTextLine(max_length=NAME_MAX_LENGTH),
         required=False,
         default=[],
+        max_length=MAX_APPENDIXES,
     )
     direction = schema.Bool(
         title=_("label_exchange_direction", default="Direction (OtherInfo/Direction)"),
@@ -143,68 +166,81 @@ class IIncomingElectronicMetadata(model.Schema):
         label=_("fieldset_sender", default="Sender"),
         fields=list(INCOMING_FIELDS),
     )
-    content = schema.Text(
+    content = PlainText(
         title=_("label_content", default="Content"),
         required=False,
+        max_length=CONTENT_MAX_LENGTH,
     )
-    promulgation_place = schema.TextLine(
+    promulgation_place = PlainTextLine(
         title=_("label_promulgation_place", default="Place of issue"),
         required=False,
+        max_length=200,
     )
-    due_date = schema.Date(
+    due_date = DocumentDate(
         title=_("label_due_date", default="Reply requested by (DueDate)"),
         required=False,
     )
-    sender_organization_in_charge = schema.TextLine(
+    sender_organization_in_charge = PlainTextLine(
         title=_("label_organization_in_charge", default="Governing body"),
         required=False,
+        max_length=NAME_MAX_LENGTH,
     )
-    sender_address = schema.TextLine(
+    sender_address = PlainTextLine(
         title=_("label_sender_address", default="Sender's address"),
         required=False,
+        max_length=NAME_MAX_LENGTH,
     )
-    sender_email = schema.TextLine(
+    sender_email = PlainTextLine(
         title=_("label_sender_email", default="Sender's e-mail"),
         required=False,
+        max_length=NAME_MAX_LENGTH,
     )
-    sender_phone = schema.TextLine(
+    sender_phone = PlainTextLine(
         title=_("label_sender_phone", default="Sender's phone"),
         required=False,
+        max_length=SHORT_MAX_LENGTH,
     )
-    sender_fax = schema.TextLine(
+    sender_fax = PlainTextLine(
         title=_("label_sender_fax", default="Sender's fax"),
         required=False,
+        max_length=SHORT_MAX_LENGTH,
     )
-    sender_website = schema.TextLine(
+    sender_website = PlainTextLine(
         title=_("label_sender_website", default="Sender's website"),
         required=False,
+        max_length=NAME_MAX_LENGTH,
     )
-    sender_staff = schema.TextLine(
+    sender_staff = PlainTextLine(
         title=_("label_sender_staff", default="Sender's clerk"),
         required=False,
+        max_length=NAME_MAX_LENGTH,
     )
-    sender_staff_department = schema.TextLine(
+    sender_staff_department = PlainTextLine(
         title=_("label_sender_staff_department", default="Sender's clerk: unit"),
         required=False,
+        max_length=NAME_MAX_LENGTH,
     )
-    sender_staff_email = schema.TextLine(
+    sender_staff_email = PlainTextLine(
         title=_("label_sender_staff_email", default="Sender's clerk: e-mail"),
         required=False,
+        max_length=NAME_MAX_LENGTH,
     )
-    sender_staff_mobile = schema.TextLine(
+    sender_staff_mobile = PlainTextLine(
         title=_("label_sender_staff_mobile", default="Sender's clerk: mobile"),
         required=False,
+        max_length=SHORT_MAX_LENGTH,
     )
-    response_for = schema.List(
+    response_for = BoundedList(
         title=_("label_response_for", default="In answer to (DocumentId)"),
         description=_(
             "help_response_for",
             default="The documents this one answers, as the sender names them; "
             "those of this agency are also linked as related documents.",
         ),
-        value_type=schema.TextLine(),
+        value_type=PlainTextLine(max_length=DOCUMENT_ID_MAX_LENGTH),
         required=False,
         default=[],
+        max_length=MAX_APPENDIXES,
     )
 
     model.fieldset(
@@ -264,20 +300,23 @@ class IAgencyExchangeMetadata(model.Schema):
         label=_("fieldset_exchange", default="Document exchange"),
         fields=["place", "organization_in_charge", "fax"],
     )
-    place = schema.TextLine(
+    place = PlainTextLine(
         title=_("label_place", default="Place name on documents"),
         description=_(
             "help_place",
             default="Written before the date, e.g. Phú Thọ (PromulgationInfo/Place).",
         ),
         required=False,
+        max_length=200,
     )
-    organization_in_charge = schema.TextLine(
+    organization_in_charge = PlainTextLine(
         title=_("label_organization_in_charge", default="Governing body"),
         description=_("help_organization_in_charge", default="e.g. UBND tỉnh Phú Thọ"),
         required=False,
+        max_length=NAME_MAX_LENGTH,
     )
-    fax = schema.TextLine(
+    fax = PlainTextLine(
         title=_("label_fax", default="Fax"),
         required=False,
+        max_length=SHORT_MAX_LENGTH,
     )

@@ -22,6 +22,7 @@ from .errors import UnknownDocument
 from .limits import current_limits
 from .mapping import attachment_files
 from .mapping import attachment_records
+from .mapping import FIELD_ELEMENTS
 from .mapping import incoming_fields
 from .model import REPLACEMENT
 from .model import REVOCATION
@@ -43,11 +44,17 @@ from plone import api
 from plone.app.uuid.utils import uuidToObject
 from plone.dexterity.utils import addContentToContainer
 from plone.dexterity.utils import createContent
+from plone.dexterity.utils import iterSchemataForType
 from plone.namedfile.file import NamedBlobFile
+from types import SimpleNamespace
 from z3c.relationfield import RelationValue
 from zope.component import getUtility
+from zope.i18n import translate
+from zope.interface import Invalid
 from zope.intid.interfaces import IIntIds
 from zope.lifecycleevent import modified
+from zope.schema import getFieldsInOrder
+from zope.schema import ValidationError
 
 import hashlib
 import logging
@@ -82,6 +89,40 @@ UPDATABLE = (
     "due_date",
     "response_for",
 )
+
+
+def _explain(error):
+    """The English text of a schema refusal (a ValidationError's ``doc()``
+    or an invariant's message)."""
+    text = error.doc() if isinstance(error, ValidationError) else error
+    return translate(text, target_language="en") or error.__class__.__name__
+
+
+def check_fields(context, fields, portal_type="IncomingDocument"):
+    """Refuse values the document's fields cannot hold, naming the element
+    they came from: what is imported must stay valid, so that a clerk can
+    edit and save it like any other document. Files are not checked here
+    (a form keeps an unchanged file as it is)."""
+    for schema in iterSchemataForType(portal_type):
+        for name, field in getFieldsInOrder(schema):
+            if name not in fields:
+                continue
+            try:
+                field.bind(context).validate(fields[name])
+            except ValidationError as error:
+                element = FIELD_ELEMENTS.get(name, name)
+                raise EdXMLError(
+                    f"{element.rsplit('/', 1)[-1]} cannot be stored as the "
+                    f"document's {name}: {_explain(error)}",
+                    element,
+                )
+        try:
+            schema.validateInvariants(SimpleNamespace(**fields))
+        except Invalid as error:
+            raise EdXMLError(
+                f"The dates do not fit together: {_explain(error.args[0])}",
+                FIELD_ELEMENTS["document_date"],
+            )
 
 
 def _uid_object(uid):
@@ -191,13 +232,14 @@ def _find_replaced(agency, state, message):
 
 def _create(agency, state, message, data, verification, transport):
     fields = incoming_fields(message)
+    fields["arrival_date"] = now().replace(tzinfo=None, second=0, microsecond=0)
+    check_fields(agency, fields)
     replaced = (
         _find_replaced(agency, state, message)
         if message.business.doc_type == REPLACEMENT
         else []
     )
     document = add_document(agency, "IncomingDocument", **fields)
-    document.arrival_date = now().replace(tzinfo=None, second=0, microsecond=0)
     _store_files(document, message)
     _store_signature(document, verification, data, message)
     setattr(document, statuses.REPLY_ATTR, PersistentMapping(transport=transport))
@@ -243,6 +285,13 @@ def _relate_answered(agency, state, document, message):
 
 def _update(document, message, verification, data):
     fields = incoming_fields(message)
+    check_fields(
+        document,
+        {
+            **{name: fields[name] for name in UPDATABLE},
+            "arrival_date": document.arrival_date,
+        },
+    )
     changes = {}
     for name in UPDATABLE:
         old, new = getattr(document, name, None), fields.get(name)

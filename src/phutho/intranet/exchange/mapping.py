@@ -130,27 +130,35 @@ def processing_deadline(message):
     return due if due >= floor else None
 
 
+def line(text):
+    """One line: runs of spaces, tabs and line breaks as one space (names
+    and titles are single-line fields; senders wrap long ones)."""
+    return " ".join((text or "").split())
+
+
 def incoming_fields(message):
     """Fields of the IncomingDocument a document message creates (the
-    schema's and the electronic-metadata behaviors')."""
+    schema's and the electronic-metadata behaviors'), typed and shaped as
+    the fields take them (see :data:`FIELD_ELEMENTS` for where each comes
+    from)."""
     sender, staff = message.sender, message.business.staff
-    competence = message.signer_competence
+    competence = line(message.signer_competence)
     return {
-        "title": message.subject,
+        "title": line(message.subject),
         "document_type": document_type_token(message.type_name),
         "urgency": urgency_token(message.priority),
         "secrecy": "normal",
         "signer_authority": authority_of(competence),
-        "signer_position": message.signer_position or None,
-        "signer_name": message.signer_full_name or None,
+        "signer_position": line(message.signer_position) or None,
+        "signer_name": line(message.signer_full_name) or None,
         "page_count": message.page_amount or None,
         "channel": "exchange",
-        "sender_name": sender.name or sender.organ_id,
+        "sender_name": line(sender.name) or sender.organ_id,
         "sender_organ_id": sender.organ_id,
         "number_symbol": message.number_symbol,
         "document_date": message.promulgation_date,
-        "recipients": list(message.to_places)
-        or [r.name or r.organ_id for r in message.recipients],
+        "recipients": [line(p) for p in message.to_places if line(p)]
+        or [line(r.name) or r.organ_id for r in message.recipients],
         "processing_deadline": processing_deadline(message),
         # Appendix VI metadata (behaviors)
         "document_id": message.document_id,
@@ -158,26 +166,70 @@ def incoming_fields(message):
         "type_detail": message.type_detail,
         "signer_competence": competence or None,
         "steering_type": message.steering_type,
-        "sphere_of_promulgation": message.sphere_of_promulgation or None,
-        "typer_notation": message.typer_notation or None,
+        "sphere_of_promulgation": line(message.sphere_of_promulgation) or None,
+        "typer_notation": line(message.typer_notation) or None,
         "promulgation_amount": message.promulgation_amount,
-        "appendixes": list(message.appendixes),
+        "appendixes": [line(a) for a in message.appendixes if line(a)],
         "direction": message.direction,
         "content": message.content or None,
-        "promulgation_place": message.place or None,
+        "promulgation_place": line(message.place) or None,
         "due_date": message.due_date,
-        "sender_organization_in_charge": sender.organization_in_charge or None,
-        "sender_address": sender.address or None,
-        "sender_email": sender.email or None,
-        "sender_phone": sender.telephone or None,
-        "sender_fax": sender.fax or None,
-        "sender_website": sender.website or None,
-        "sender_staff": staff.staff or None,
-        "sender_staff_department": staff.department or None,
-        "sender_staff_email": staff.email or None,
-        "sender_staff_mobile": staff.mobile or None,
+        "sender_organization_in_charge": line(sender.organization_in_charge) or None,
+        "sender_address": line(sender.address) or None,
+        "sender_email": line(sender.email) or None,
+        "sender_phone": line(sender.telephone) or None,
+        "sender_fax": line(sender.fax) or None,
+        "sender_website": line(sender.website) or None,
+        "sender_staff": line(staff.staff) or None,
+        "sender_staff_department": line(staff.department) or None,
+        "sender_staff_email": line(staff.email) or None,
+        "sender_staff_mobile": line(staff.mobile) or None,
         "response_for": [r.document_id for r in message.response_for],
     }
+
+
+# Where each field of an incoming document comes from: a value the
+# document cannot hold is refused naming this element.
+_STAFF = "TraceHeaderList/Bussiness/StaffInfo"
+FIELD_ELEMENTS = {
+    "title": "MessageHeader/Subject",
+    "document_type": "MessageHeader/DocumentType/TypeName",
+    "urgency": "MessageHeader/OtherInfo/Priority",
+    "signer_authority": "MessageHeader/SignerInfo/Competence",
+    "signer_position": "MessageHeader/SignerInfo/Position",
+    "signer_name": "MessageHeader/SignerInfo/FullName",
+    "page_count": "MessageHeader/OtherInfo/PageAmount",
+    "sender_name": "MessageHeader/From/OrganName",
+    "sender_organ_id": "MessageHeader/From/OrganId",
+    "number_symbol": "MessageHeader/Code",
+    "document_date": "MessageHeader/PromulgationInfo/PromulgationDate",
+    "recipients": "MessageHeader/ToPlaces",
+    "processing_deadline": "MessageHeader/DueDate",
+    "document_id": "MessageHeader/DocumentId",
+    "type_code": "MessageHeader/DocumentType/Type",
+    "type_detail": "MessageHeader/DocumentType/TypeDetail",
+    "signer_competence": "MessageHeader/SignerInfo/Competence",
+    "steering_type": "MessageHeader/SteeringType",
+    "sphere_of_promulgation": "MessageHeader/OtherInfo/SphereOfPromulgation",
+    "typer_notation": "MessageHeader/OtherInfo/TyperNotation",
+    "promulgation_amount": "MessageHeader/OtherInfo/PromulgationAmount",
+    "appendixes": "MessageHeader/OtherInfo/Appendixes",
+    "direction": "MessageHeader/OtherInfo/Direction",
+    "content": "MessageHeader/Content",
+    "promulgation_place": "MessageHeader/PromulgationInfo/Place",
+    "due_date": "MessageHeader/DueDate",
+    "sender_organization_in_charge": "MessageHeader/From/OrganizationInCharge",
+    "sender_address": "MessageHeader/From/OrganAdd",
+    "sender_email": "MessageHeader/From/Email",
+    "sender_phone": "MessageHeader/From/Telephone",
+    "sender_fax": "MessageHeader/From/Fax",
+    "sender_website": "MessageHeader/From/Website",
+    "sender_staff": f"{_STAFF}/Staff",
+    "sender_staff_department": f"{_STAFF}/Department",
+    "sender_staff_email": f"{_STAFF}/Email",
+    "sender_staff_mobile": f"{_STAFF}/Mobile",
+    "response_for": "MessageHeader/ResponseFor/DocumentId",
+}
 
 
 # -- outgoing -----------------------------------------------------------------------
