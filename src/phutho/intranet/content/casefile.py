@@ -67,6 +67,8 @@ class ICaseFile(model.Schema):
         vocabulary="phutho.intranet.Languages",
         default="vi",
         required=False,
+        # Plone's own (Dublin Core) language is "" until set: not a choice.
+        missing_value="",
     )
     start_date = DocumentDate(title=_("label_start_date", default="Start date"))
     end_date = DocumentDate(

@@ -78,6 +78,8 @@ class IOfficialDocument(model.Schema):
         vocabulary="phutho.intranet.Languages",
         default="vi",
         required=False,
+        # Plone's own (Dublin Core) language is "" until set: not a choice.
+        missing_value="",
     )
 
 
