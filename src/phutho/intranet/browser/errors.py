@@ -209,3 +209,21 @@ class QueryView(RefusalView):
                 mapping={"detail": str(self.context)[:300]},
             )
         )
+
+
+class BadRequestView(RefusalView):
+    """Zope's, Plone's and plone.restapi's ``BadRequest``: the request
+    itself cannot be taken (a form over the size limit, a missing
+    parameter). Answered like the portal's own refusals."""
+
+    def refusal(self):
+        detail = str(self.context)[:300]
+        if detail.startswith("<"):  # ZPublisher's HTML message
+            detail = ""
+        return InvalidDataError(
+            _(
+                "error_bad_request",
+                default="The request cannot be taken: ${detail}",
+                mapping={"detail": detail or "-"},
+            )
+        )
