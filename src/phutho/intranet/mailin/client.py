@@ -10,6 +10,8 @@ misconfiguration must not lose mail).
 
 import logging
 import requests
+import threading
+import time
 
 logger = logging.getLogger("phutho.intranet.mailin")
 
@@ -38,10 +40,22 @@ SMTP_CODES = {
 }
 
 
-class PortalClient:
-    """``POST``/``GET /@mail-in`` with the service account's Basic auth."""
+# Answers worth a second try at once: the portal was busy (a conflict Zope
+# could not resolve by its own retries answers 503).
+RETRY_STATUSES = (409, 429, 502, 503, 504)
+RETRY_DELAYS = (0.5, 1.0, 2.0)
 
-    def __init__(self, url, user, password, timeout=120.0):
+
+class PortalClient:
+    """``POST``/``GET /@mail-in`` with the service account's Basic auth.
+
+    At most ``parallel`` deliveries run at once: documents of one agency
+    and month land in one folder, so parallel deliveries mostly conflict
+    with each other (and are retried) rather than go faster. A busy answer
+    is retried a few times before the mail is deferred.
+    """
+
+    def __init__(self, url, user, password, timeout=120.0, parallel=1):
         if not url:
             raise ValueError("The portal URL is required")
         self.url = url.rstrip("/")
@@ -49,6 +63,7 @@ class PortalClient:
         self.session.auth = (user, password) if user else None
         self.session.headers["Accept"] = "application/json"
         self.timeout = timeout
+        self._slots = threading.BoundedSemaphore(max(1, int(parallel)))
 
     def _error(self, response):
         try:
@@ -86,13 +101,18 @@ class PortalClient:
             "X-Mailin-Recipients": ", ".join(recipients),
             "X-Mailin-Sender": sender or "",
         }
-        try:
-            response = self.session.post(
-                f"{self.url}/@mail-in",
-                data=raw,
-                headers=headers,
-                timeout=self.timeout,
-            )
-        except requests.RequestException as error:
-            raise TemporaryFailure(f"portal unreachable: {error}") from error
-        return self._check(response)
+        for delay in (*RETRY_DELAYS, None):
+            try:
+                with self._slots:
+                    response = self.session.post(
+                        f"{self.url}/@mail-in",
+                        data=raw,
+                        headers=headers,
+                        timeout=self.timeout,
+                    )
+            except requests.RequestException as error:
+                raise TemporaryFailure(f"portal unreachable: {error}") from error
+            if response.status_code not in RETRY_STATUSES or delay is None:
+                return self._check(response)
+            logger.info("Portal busy (%s); trying again", response.status_code)
+            time.sleep(delay)

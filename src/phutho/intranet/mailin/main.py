@@ -16,6 +16,8 @@ Config file (INI; ``MAILIN_CONFIG`` names it too)::
     user = mailin
     password = secret
     timeout = 120
+    # deliveries at once (more mostly conflict in the same month folder)
+    parallel = 1
 
     [smtp]
     host = 127.0.0.1
@@ -105,6 +107,7 @@ def portal_client(config):
         portal.get("user"),
         portal.get("password"),
         timeout=float(portal.get("timeout", 120)),
+        parallel=int(portal.get("parallel", 1)),
     )
 
 

@@ -10,8 +10,10 @@ import threading
 class IngesterThread:
     """``phutho-mailin``'s listener on 127.0.0.1 (a free port) in a thread."""
 
-    def __init__(self, url, user, password, max_size=50 * 1024 * 1024, lmtp=False):
-        self.client = PortalClient(url, user, password, timeout=60)
+    def __init__(
+        self, url, user, password, max_size=50 * 1024 * 1024, lmtp=False, parallel=1
+    ):
+        self.client = PortalClient(url, user, password, timeout=60, parallel=parallel)
         self.max_size = max_size
         self.lmtp = lmtp
         self.port = None
