@@ -21,7 +21,8 @@ from zope import schema
 from zope.interface import implementer
 from zope.interface import invariant
 
-
+# zcml id of "phutho.intranet: Share case file".
+SHARE_PERMISSION = "phutho.intranet.ShareCaseFile"
 # People or units a case file is shared with: a team, not the province.
 MAX_SHARES = 200
 
@@ -92,6 +93,12 @@ class ICaseFile(model.Schema):
         default=[],
     )
 
+    # Only its keeper (and the clerks) decide who else sees or adds.
+    directives.write_permission(
+        reader_units=SHARE_PERMISSION,
+        readers=SHARE_PERMISSION,
+        editors=SHARE_PERMISSION,
+    )
     model.fieldset(
         "sharing",
         label=_("fieldset_casefile_sharing", default="Who may see and add"),
