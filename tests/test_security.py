@@ -4,6 +4,7 @@ copies or corrections, locked fields stay locked, bad input answers 400."""
 
 from datetime import datetime
 from datetime import timedelta
+from pathlib import Path
 from phutho.intranet.dates import today
 from phutho.intranet.exc import InvalidDataError
 from phutho.intranet.testing import agency
@@ -16,7 +17,9 @@ from phutho.intranet.testing import PHUTHO_DEMO_SERVER_TESTING
 from phutho.intranet.testing import RestSession
 from phutho.intranet.testing import run_transitions
 from phutho.intranet.workflow.api import do_transition
+from phutho.intranet.workflow.assignment import assignments_of
 from phutho.intranet.workflow.correction import correct_registration
+from phutho.intranet.workflow.history import history_of
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import setRoles
@@ -26,6 +29,7 @@ from z3c.relationfield import RelationValue
 from zope.component import getUtility
 from zope.intid.interfaces import IIntIds
 
+import base64
 import transaction
 import unittest
 
@@ -83,12 +87,19 @@ class TestIntegration(unittest.TestCase):
         doc = create_incoming(self.agency, number_symbol="502/BTTTT-CĐSQG")
         do_transition(doc, "register")
         next_year = datetime(doc.arrival_date.year + 1, 1, 2, 8, 0)
-        with self.assertRaises(InvalidDataError):
+        arrival, history = doc.arrival_date, len(history_of(doc))
+        with self.assertRaises(InvalidDataError) as refused:
             correct_registration(doc, {"arrival_date": next_year}, "Nhầm năm")
-        with self.assertRaises(InvalidDataError):
+        self.assertEqual(refused.exception.field, "arrival_date")
+        with self.assertRaises(InvalidDataError) as refused:
             correct_registration(
                 doc, {"arrival_date": datetime.now() + timedelta(days=3)}, "Nhầm"
             )
+        self.assertEqual(refused.exception.field, "arrival_date")
+        # Refused: the record and its history are as they were.
+        self.assertEqual(doc.arrival_date, arrival)
+        self.assertEqual(len(history_of(doc)), history)
+        self.assertEqual([e["action"] for e in history_of(doc)].count("correction"), 0)
 
     def test_no_registration_in_the_future(self):
         login(self.portal, "vanthu.sotttt")
@@ -138,8 +149,10 @@ class TestIntegration(unittest.TestCase):
         }
         self.assertNotIn("replace", offered)
         with api.env.adopt_roles(["Manager"]):
-            with self.assertRaises(InvalidDataError):
+            with self.assertRaises(InvalidDataError) as refused:
                 do_transition(doc, "replace")
+            self.assertIn("replace", str(refused.exception.message.default))
+            self.assertEqual(api.content.get_state(doc), "issued")
 
     def test_secret_clerks_keep_secret_registers(self):
         api.user.create(
@@ -249,8 +262,15 @@ class TestThroughHttp(unittest.TestCase):
             .get("@search", params={"SearchableText": "TUYỆT MẬT"})
             .text,
         )
+        catalog = api.portal.get_tool("portal_catalog")
+        before = len(catalog.unrestrictedSearchResults(portal_type="IncomingDocument"))
         response = self.as_("vanthu.sotttt").post(self.agency.absolute_url(), json=body)
         self.assertEqual(response.status_code, 409)  # its clerks are warned
+        self.assertEqual(response.json()["error"]["type"], "Duplicate")
+        self.assertEqual(len(response.json()["error"]["duplicates"]), 1)
+        transaction.begin()
+        after = len(catalog.unrestrictedSearchResults(portal_type="IncomingDocument"))
+        self.assertEqual(after, before, "the warning created nothing")
 
     def test_signed_content_is_locked(self):
         login(self.portal, "chuyenvien.sotttt")
@@ -276,8 +296,12 @@ class TestThroughHttp(unittest.TestCase):
         self.assertNotIn(
             "@correct-registration", response.json()["error"]["message"]
         )  # not correctable
+        stored = clerk.get(doc.absolute_url()).json()
+        self.assertEqual(stored["content"], "Nội dung dự thảo.")
+        self.assertEqual(stored["drafting_unit"]["token"], self.agency["cntt"].UID())
+        pdf = (Path(__file__).parent / "fixtures" / "qd15.pdf").read_bytes()
         signed = {
-            "data": "JVBERi0xLjQKJSVFT0YK",  # %PDF-1.4 … %%EOF
+            "data": base64.b64encode(pdf).decode(),
             "encoding": "base64",
             "filename": "da-ky.pdf",
             "content-type": "application/pdf",
@@ -286,6 +310,13 @@ class TestThroughHttp(unittest.TestCase):
             clerk.patch(doc.absolute_url(), json={"signed_file": signed}).status_code,
             204,
         )
+        # The 204 stored the file: it is read back and downloads.
+        stored = clerk.get(doc.absolute_url()).json()
+        self.assertEqual(stored["signed_file"]["filename"], "da-ky.pdf")
+        self.assertEqual(stored["signed_file"]["size"], len(pdf))
+        download = clerk.get(f"{doc.absolute_url()}/@@download/signed_file")
+        self.assertEqual(download.status_code, 200)
+        self.assertEqual(download.content, pdf)
 
     def test_offsets_become_local_time(self):
         body = {
@@ -317,13 +348,30 @@ class TestThroughHttp(unittest.TestCase):
             "id": self.agency["cntt"].UID(),
             "deadline": (today() + timedelta(days=3)).isoformat(),
         }
-        for body in (
-            [1, 2],
-            {"lead": "cntt"},
-            {"lead": lead, "instructions": 5},
-            {"lead": lead, "coordinators": 5},
-            {"lead": lead, "comment": 5},
+        history = len(history_of(doc))
+        refused = 0
+        for body, field in (
+            ([1, 2], None),
+            ({"lead": "cntt"}, "lead"),
+            ({"lead": lead, "instructions": 5}, "instructions"),
+            ({"lead": lead, "coordinators": 5}, "coordinators"),
+            ({"lead": lead, "comment": 5}, "comment"),
         ):
             with self.subTest(body=body):
-                self.assertEqual(leader.post(url, json=body).status_code, 400)
+                response = leader.post(url, json=body)
+                self.assertEqual(response.status_code, 400)
+                error = response.json()["error"]
+                self.assertTrue(error["message"])
+                if field:
+                    self.assertEqual(error.get("field"), field, error)
+                # Nothing changed: still waiting for the leader, unassigned.
+                transaction.begin()
+                self.assertEqual(api.content.get_state(doc), "submitted")
+                self.assertEqual(len(history_of(doc)), history)
+                self.assertEqual(assignments_of(doc), [])
+                refused += 1
+        self.assertEqual(refused, 5)
         self.assertEqual(leader.post(url, json={"lead": lead}).status_code, 200)
+        transaction.begin()
+        self.assertEqual(api.content.get_state(doc), "assigned")
+        self.assertEqual(len(history_of(doc)), history + 1)
