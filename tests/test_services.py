@@ -195,11 +195,14 @@ class TestServicesPermissions(RestCase):
             self.as_("chuyenvien.sotttt").get(f"{url}/@processing-history").status_code,
             200,
         )
+        refused = []
         for user in (None, "chuyenvien.snv", "chuyenvien2.sotttt", "quantri"):
             with self.subTest(user=user):
                 self.assertEqual(
                     self.as_(user).get(f"{url}/@processing-history").status_code, 401
                 )
+                refused.append(user)
+        self.assertEqual(len(refused), 4)
 
     def test_progress_needs_the_workflow_permission(self):
         a = agency(self.portal, "so-tttt")
@@ -213,6 +216,12 @@ class TestServicesPermissions(RestCase):
             f"{doc.absolute_url()}/@progress", json={"text": "x"}
         )
         self.assertEqual(response.status_code, 401)
+        # Refused: no note in the history.
+        history = self.ok(
+            self.as_("vanthu.sotttt").get(f"{doc.absolute_url()}/@processing-history")
+        )["items"]
+        self.assertNotIn("progress", [item["action"] for item in history])
+        self.assertNotIn("x", [item["comment"] for item in history])
 
     def test_webmaster_manages_group_membership(self):
         webmaster = self.as_("quantri")
@@ -228,6 +237,10 @@ class TestServicesPermissions(RestCase):
             "@groups/so-tttt-cntt-specialists", json={"users": {"chuyenvien.snv": True}}
         )
         self.assertEqual(response.status_code, 401)
+        # Refused: the group is as the webmaster left it.
+        group = self.ok(webmaster.get("@groups/so-tttt-cntt-specialists"))
+        self.assertNotIn("chuyenvien.snv", group["members"]["items"])
+        self.assertIn("chuyenvien2.sotttt", group["members"]["items"])
 
     def test_agency_people_are_not_public(self):
         url = "co-quan/so-tttt/@vocabularies/phutho.intranet.AgencyUsers"
@@ -277,12 +290,20 @@ class TestRegistrationLock(RestCase):
         self.arrival = last_number(agency(self.portal, "so-tttt")["so-den"]) + 1
         self.ok(self.clerk.post(f"{self.url}/@workflow/register", json={}))
         # A registered document is a record: no plain edits any more.
+        before = self.ok(self.clerk.get(self.url))
+        refused = 0
         for body in (
             {"number_symbol": "126/BTTTT-CĐSQG"},
             {"title": "Khác"},
             {"description": "Tóm tắt"},
         ):
             self.assertEqual(self.clerk.patch(self.url, json=body).status_code, 401)
+            # Refused: the record reads as before.
+            after = self.ok(self.clerk.get(self.url))
+            for key in ("number_symbol", "title", "description", "modified"):
+                self.assertEqual(after[key], before[key], key)
+            refused += 1
+        self.assertEqual(refused, 3)
 
         correct = f"{self.url}/@correct-registration"
         self.assertEqual(
@@ -358,3 +379,8 @@ class TestRegistrationLock(RestCase):
             json={"reason": "x", "changes": {"sender_name": "Bộ TT&TT"}},
         )
         self.assertEqual(response.status_code, 401)
+        # Refused: nothing corrected, nothing logged.
+        document = self.ok(self.clerk.get(self.url))
+        self.assertEqual(document["sender_name"], "Bộ Thông tin và Truyền thông")
+        history = self.ok(self.clerk.get(f"{self.url}/@processing-history"))["items"]
+        self.assertNotIn("correction", [item["action"] for item in history])
