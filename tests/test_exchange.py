@@ -351,7 +351,7 @@ class TestStatusMessages(ExchangeCase):
                 answered, created = exchange.import_message(self.vpcp, sample(name))
                 self.assertFalse(created)
                 self.assertEqual(answered.UID(), document.UID())
-                (row,) = delivery_status(document)
+                (row,) = delivery_status(document, external=True)
                 self.assertEqual(row["organ_id"], "000.00.00.H41")
                 self.assertEqual(row["agency_title"], "UBND Tỉnh Nghệ An")
                 last = row["log"][-1]
@@ -361,7 +361,7 @@ class TestStatusMessages(ExchangeCase):
                 self.assertEqual(
                     last["description"], read_message(sample(name)).description
                 )
-        (row,) = delivery_status(document)
+        (row,) = delivery_status(document, external=True)
         self.assertEqual(row["status_code"], "02")
         self.assertEqual(row["recall_code"], "16")
         self.assertEqual(len(row["log"]), 8)

@@ -63,6 +63,26 @@ class AgencySection(BrowserView):
         )
 
 
+SIGNATURE_TITLES = {
+    "valid": _("signature_valid", default="Valid signature"),
+    "invalid": _("signature_invalid", default="Invalid signature"),
+    "unsigned": _("signature_unsigned", default="Not signed"),
+}
+TRANSPORT_TITLES = {
+    "internal": _("transport_internal", default="in the portal"),
+    "directory": _("transport_directory", default="exchange folder"),
+    "email": _("transport_email", default="e-mail"),
+}
+SIGNATURE_CLASSES = {"valid": "bg-success", "invalid": "bg-danger"}
+TRUST_TITLES = {
+    True: _("signature_trusted", default="The certificate chains to a trusted CA."),
+    False: _(
+        "signature_untrusted",
+        default="The certificate does not chain to a trusted CA.",
+    ),
+}
+
+
 class DocumentSection(BrowserView):
     """Signature check (incoming) and status log (outgoing) of a document."""
 
@@ -70,8 +90,16 @@ class DocumentSection(BrowserView):
         status = getattr(self.context, "signature_status", None)
         if not status:
             return None
+        trusted = getattr(self.context, "signature_trusted", None)
         return {
             "status": status,
+            "title": translate(SIGNATURE_TITLES[status], context=self.request),
+            "css": SIGNATURE_CLASSES.get(status, "bg-secondary"),
+            "trust": (
+                translate(TRUST_TITLES[trusted], context=self.request)
+                if trusted in TRUST_TITLES
+                else ""
+            ),
             "reason": self.context.signature_reason,
             "signer": self.context.signature_signer,
             "issuer": self.context.signature_issuer,
@@ -89,18 +117,25 @@ class DocumentSection(BrowserView):
         if self.context.portal_type != "OutgoingDocument":
             return []
         rows = []
-        for item in delivery_status(self.context):
+        for item in delivery_status(self.context, external=True):
             rows.append(
                 {
                     "name": item["agency_title"] or item["organ_id"] or item["email"],
-                    "transport": item["transport"],
+                    "key": item["organ_id"] or item["agency"] or item["email"] or "",
+                    "transport": (
+                        translate(
+                            TRANSPORT_TITLES[item["transport"]], context=self.request
+                        )
+                        if item["transport"] in TRANSPORT_TITLES
+                        else ""
+                    ),
                     "log": [
                         {
                             "code": entry["code"],
                             "title": (
                                 translate(entry["title"], context=self.request)
                                 if entry["title"]
-                                else entry["event"]
+                                else ""
                             ),
                             "time": format_datetime(
                                 datetime.fromisoformat(entry["time"])

@@ -32,6 +32,7 @@ from phutho.intranet.content.utils import find_agency
 from phutho.intranet.workflow.delivery import describe
 from phutho.intranet.workflow.delivery import external_key
 from phutho.intranet.workflow.delivery import record_status
+from phutho.intranet.workflow.localroles import is_secret
 
 import logging
 
@@ -85,30 +86,41 @@ def status_message(document, code, comment="", user_id=None):
 def exchanged_recipients(document):
     """``[(Organization, preferred transport or None)]``: the recipients of
     an outgoing document outside the portal (agencies of the portal get
-    their copy by internal delivery)."""
+    their copy by internal delivery). None for a secret document: secret
+    documents never travel electronically (Decree 30/2020)."""
+    if is_secret(document):
+        return []
     return [(organization, None) for organization in external_organizations(document)]
 
 
 def send_document(document, business_type=None, reason=""):
     """Queue the message of an issued document for each recipient outside
-    the portal, logging each as sent (or held) in the delivery log."""
+    the portal, logging each as sent (or held, failed, unsent) in the
+    sender's log. ``business_type`` None is the document as issued; 1, 2,
+    3 a revocation, update or replacement message."""
+    ensure_document_id(document)
     recipients = exchanged_recipients(document)
+    if is_secret(document) and document.external_recipients:
+        logger.info("%s is secret: not exchanged", document.absolute_url(1))
     if not recipients:
-        ensure_document_id(document)
         return []
     agency = find_agency(document)
-    ensure_document_id(document)
     data = export_message(document, business_type, reason)
     items = []
     for recipient, transport in recipients:
         item = outbox.queue(
-            agency, recipient, data, "document", document.UID(), transport
+            agency,
+            recipient,
+            data,
+            "document",
+            document.UID(),
+            transport,
         )
         record_status(
             document,
             external_key(recipient.organ_id, recipient.email, recipient.name),
             "",
-            description=item.error or item.status,
+            description=item.error,
             event=item.status,
             organ_id=recipient.organ_id or None,
             email=recipient.email or None,

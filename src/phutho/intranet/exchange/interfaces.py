@@ -5,9 +5,10 @@ A connector is a named utility providing :class:`IConnector`. The outbox
 one ``accepts`` a recipient, and hands it the message with ``send``
 inside the transaction that queued it. Two ship with the portal:
 ``directory`` (a folder per agency, :mod:`.transports.directory`) and
-``email`` (:mod:`.transports.email`). A connector to the national
-document exchange platform registers one more utility, with a higher
-priority for the recipients it serves; nothing else changes.
+``mail`` (e-mail through the mail queue, from the mail package:
+:class:`phutho.intranet.mail.issued.MailConnector`). A connector to the
+national document exchange platform registers one more utility, with a
+higher priority for the recipients it serves; nothing else changes.
 """
 
 from zope.interface import Attribute

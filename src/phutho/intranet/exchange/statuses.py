@@ -31,6 +31,11 @@ import logging
 logger = logging.getLogger("phutho.intranet.exchange")
 
 REPLY_ATTR = "_exchange_reply"
+# The connector that answers by the way a message came (``transport`` of
+# import_message), when their names differ: mail-in files messages as
+# "email", the mail package's connector is "mail". A message posted to
+# @edxml is answered by whichever connector reaches the sender.
+REPLY_CONNECTORS = {"email": "mail"}
 
 
 def reply_address(document):
@@ -43,7 +48,7 @@ def reply_address(document):
             name=document.sender_name or "",
             email=getattr(document, "sender_email", None) or "",
         ),
-        info.get("transport"),
+        REPLY_CONNECTORS.get(info.get("transport"), info.get("transport")),
     )
 
 

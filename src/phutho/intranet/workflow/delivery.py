@@ -60,6 +60,15 @@ CODE_TITLES = {
     "16": _("recall_16", default="Recall refused"),
 }
 
+# Entries without a code: what became of a message handed to a transport
+# (exchange/outbox.py).
+EVENT_TITLES = {
+    "sent": _("event_sent", default="Sent"),
+    "held": _("event_held", default="Waiting in the outbox"),
+    "failed": _("event_failed", default="Could not be sent"),
+    "unsent": _("event_unsent", default="No electronic address: send it on paper"),
+}
+
 # The recipient's transitions of an incoming document, as the status code
 # they report to the sender (QCVN 102:2016). Submitting to the leader and
 # sending back to the clerk change nothing the sender follows.
@@ -281,17 +290,22 @@ def deliver_internally(outgoing):
     return delivered
 
 
-def delivery_status(outgoing):
+def delivery_status(outgoing, external=False):
     """Each recipient's progress, from the sender's log: the last status
     code (01-06) with its time, description and staff, the course of a
     recall (13/15/16) and the whole log.
 
     Agencies of the portal also show the state of their copy, read with
     system rights: the sender may know the state of the copy without
-    being allowed to read it.
+    being allowed to read it. Recipients outside the portal (reached by
+    exchange or e-mail, keyed by OrganId or address) are included when
+    ``external`` is true: ``@delivery-status`` and the page's status log
+    show everyone, the internal delivery table its own copies.
     """
     result = []
     for entry_record in status_log(outgoing):
+        if not external and entry_record.get("transport") != "internal":
+            continue
         entries = entry_record["entries"]
         last = _last(entries, PROGRESS_CODES)
         recall = _last(entries, tuple(RECALL_CODES.values()))
@@ -319,7 +333,8 @@ def delivery_status(outgoing):
                 "log": [
                     {
                         "code": e["code"],
-                        "title": CODE_TITLES.get(e["code"]),
+                        "title": CODE_TITLES.get(e["code"])
+                        or EVENT_TITLES.get(e["event"]),
                         "time": e["time"].isoformat(),
                         "description": e["description"],
                         "staff": e["staff"],
