@@ -56,7 +56,7 @@ TYPES = (
 )
 SENDERS = (
     ("UBND tỉnh Phú Thọ", "000.00.00.H43", "UBND"),
-    ("Bộ Thông tin và Truyền thông", "000.00.00.G22", "BTTTT"),
+    ("Văn phòng Chính phủ", "000.00.00.G22", "VPCP"),
     ("Sở Tài chính", "000.00.12.H43", "STC"),
     ("Sở Nội vụ", "000.00.08.H43", "SNV"),
 )

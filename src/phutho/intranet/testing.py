@@ -138,7 +138,9 @@ def create_incoming(agency_obj, **fields):
         title="Về việc triển khai chữ ký số",
         document_type="cong-van",
         sender_name="Bộ Thông tin và Truyền thông",
-        sender_organ_id="000.00.00.G22",
+        # Its code until it joined the Ministry of Science and Technology
+        # (2025); 000.00.00.G22 is Văn phòng Chính phủ's.
+        sender_organ_id="000.00.00.G14",
         number_symbol="125/BTTTT-CĐSQG",
         document_date=date(2026, 11, 20),
     )
