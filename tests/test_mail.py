@@ -25,6 +25,7 @@ from plone import api
 from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
+from plone.app.uuid.utils import uuidToObject
 from plone.namedfile.file import NamedBlobFile
 
 import os
@@ -240,6 +241,43 @@ class TestDigest(MailCase):
             for m, msg in zip(self.sink.messages, messages)
         }
         self.assertIn("Quá hạn", texts["chuyenvien.sotttt@phutho.gov.vn"])
+
+    def test_unit_assignment_and_recall(self):
+        incoming = self.incoming_to_submit()
+        login(self.portal, "lanhdao.sotttt")
+        deadline = (today() + timedelta(days=7)).isoformat()
+        unit = self.agency["cntt"]
+        do_transition(
+            incoming,
+            "assign",
+            data={"lead": {"kind": "unit", "id": unit.UID(), "deadline": deadline}},
+        )
+        # A unit's assignment goes to its heads, who hand the work on.
+        heads = [
+            e["document"]
+            for _k, e in pending.entries_for(self.portal, "truongphong.sotttt")
+            if e["kind"] == "assigned"
+        ]
+        self.assertEqual(heads, [incoming.UID()])
+        self.assertEqual(pending.entries_for(self.portal, "chuyenvien2.sotttt"), [])
+
+        snv = agency(self.portal, "so-noi-vu")
+        outgoing = self.outgoing_to(())
+        outgoing.internal_recipients = [snv.UID()]
+        run_transitions(
+            self.portal, outgoing, OUTGOING_TO_SIGNED + (("vanthu.sotttt", "issue"),)
+        )
+        login(self.portal, "lanhdao.sotttt")
+        do_transition(outgoing, "recall", comment="Văn bản có sai sót")
+        recalls = [
+            e
+            for _k, e in pending.entries_for(self.portal, "vanthu.snv")
+            if e["kind"] == "recall"
+        ]
+        self.assertEqual(len(recalls), 1)
+        self.assertEqual(recalls[0]["note"], "Văn bản có sai sót")
+        copy = uuidToObject(recalls[0]["document"], unrestricted=True)
+        self.assertEqual(copy.recall, "requested")
 
     def test_signed_document_waits_for_the_clerk(self):
         doc = self.outgoing_to(OUTGOING_TO_SIGNED)
