@@ -154,11 +154,21 @@ class TestCatalogues(unittest.TestCase):
 
     def test_po_files_compile(self):
         """What Zope does at start-up: compile each .po and load the .mo."""
+        compiled_files = []
         for path in sorted(LOCALES.glob("*/LC_MESSAGES/*.po")):
             with self.subTest(path=str(path.relative_to(LOCALES))):
                 compiled = Msgfmt(str(path), name=path.stem).get()
                 catalog = gettext.GNUTranslations(io.BytesIO(compiled))
                 self.assertEqual(catalog.info()["language"], path.parent.parent.name)
+                compiled_files.append(path.relative_to(LOCALES).as_posix())
+        self.assertLessEqual(
+            {
+                "vi/LC_MESSAGES/phutho.intranet.po",
+                "vi/LC_MESSAGES/plone.po",
+                "en/LC_MESSAGES/phutho.intranet.po",
+            },
+            set(compiled_files),
+        )
 
     def test_pot_has_the_extracted_messages(self):
         self.assertGreater(len(self.pot), 300)
@@ -642,7 +652,9 @@ class TestPagesInVietnamese(unittest.TestCase):
         )
         self.assertIn("Xem tất cả", self.texts(browser, ".phutho-home-more"))
         self.assertIn("Địa chỉ", self.texts(browser, "#phutho-footer-contact dt"))
-        for date in self.texts(browser, ".phutho-home-items time"):
+        dates = self.texts(browser, ".phutho-home-items time")
+        self.assertTrue(dates, "the demo's news and announcements have dates")
+        for date in dates:
             self.assertRegex(date, DATE_RE)
         body = normalize(self.page(browser).body.text_content())
         for english in ("All agencies", "View all", "Home", "Address"):
@@ -658,10 +670,14 @@ class TestPagesInVietnamese(unittest.TestCase):
         self.assertIn("Văn bản đến chờ vào sổ", " ".join(self.texts(browser, "h2")))
 
     def test_english_on_request_with_cookie_negotiation(self):
-        """With ``plone.use_cookie_negotiation`` on, ``?set_language=en``
+        """With ``plone.use_cookie_negotiation`` on (the profile's setting), ``?set_language=en``
         switches a user to English (a cookie keeps it); Vietnamese stays
         the default for everyone else."""
-        api.portal.set_registry_record("plone.use_cookie_negotiation", True)
+        # As the installed profile sets them, not set here.
+        self.assertTrue(api.portal.get_registry_record("plone.use_cookie_negotiation"))
+        self.assertFalse(
+            api.portal.get_registry_record("plone.use_request_negotiation")
+        )
         document = self.incoming("register")
         browser = self.browser("vanthu.sotttt")
         browser.open(f"{document.absolute_url()}?set_language=en")
