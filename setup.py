@@ -54,6 +54,12 @@ setup(
         "aiosmtpd",
         "IMAPClient",
         "requests",
+        # Reading documents (issue 15): OCR through Debian's tesseract,
+        # PDF signatures verified and applied.
+        "ocrmypdf",
+        "pikepdf",
+        "pyHanko",
+        "pyhanko-certvalidator",
     ],
     extras_require={
         "test": [
@@ -65,6 +71,10 @@ setup(
             "ZEO",
             "RelStorage",
             "psycopg2-binary",
+            # The scanned-document corpus (scripts/ocr_corpus.py): noise;
+            # its measures (scripts/reading_measure.py): edit distances.
+            "numpy",
+            "rapidfuzz",
         ],
         # Shared databases for several instances (docs/operations.md).
         # RelStorage with the pinned binary driver: RelStorage[postgresql]
@@ -87,6 +97,7 @@ setup(
         "console_scripts": [
             "phutho-mailin = phutho.intranet.mailin.main:main",
             "phutho-digest = phutho.intranet.mail.command:main",
+            "phutho-worker = phutho.intranet.jobs.command:main",
         ],
     },
 )

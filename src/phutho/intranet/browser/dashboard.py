@@ -11,6 +11,7 @@ what is overdue is for everyone.
 
 from datetime import timedelta
 from phutho.intranet import _
+from phutho.intranet.browser.reading import signature_badge
 from phutho.intranet.browser.utils import overdue_badge
 from phutho.intranet.browser.utils import secrecy_badge
 from phutho.intranet.browser.utils import urgency_badge
@@ -189,6 +190,8 @@ class DocumentsDashboard(BrowserView):
                 urgency_badge(brain.urgency),
                 secrecy_badge(brain.secrecy),
                 overdue_badge() if overdue else None,
+                # A PDF signature that fails (issue 15, jobs/indexers.py).
+                signature_badge(getattr(brain, "signature_status", None)),
             )
             if badge
         ]

@@ -12,6 +12,8 @@ one. Every POST must carry plone.protect's authenticator.
 """
 
 from phutho.intranet import _
+from phutho.intranet.browser.reading import apply_proposals
+from phutho.intranet.browser.reading import register_proposals
 from phutho.intranet.browser.utils import document_number
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.exc import PortalError
@@ -167,6 +169,10 @@ class TransitionForm(ActionForm):
                 for r in registers
             ],
             "duplicates": direction == "incoming",
+            # Fields read from the file or mail (issue 15), to confirm.
+            "proposals": (
+                register_proposals(self.context) if direction == "incoming" else []
+            ),
         }
 
     def assignment_options(self):
@@ -243,6 +249,8 @@ class TransitionForm(ActionForm):
     def submit(self):
         comment = (self.request.form.get("comment") or "").strip()
         try:
+            if self.kind == "register":
+                apply_proposals(self.context, self.request.form.get("proposals") or ())
             do_transition(
                 self.context, self.transition, comment=comment, data=self.data()
             )

@@ -11,6 +11,7 @@ limits once, not on every reindex.
 """
 
 from persistent import Persistent
+from phutho.intranet.ocr.records import ocr_text
 from phutho.intranet.search.extract import extract_text
 from phutho.intranet.search.extract import ExtractionError
 from phutho.intranet.search.extract import file_kind
@@ -38,6 +39,11 @@ def file_text(named_file, context):
     Returns None when the file's format is not one we read, and "" (after
     logging a warning naming ``context``) when the file could not be read.
     """
+    # A scan read by OCR (phutho.intranet.ocr): its text stands for the
+    # file's (an image has none, a scanned PDF's is useless).
+    read = ocr_text(named_file)
+    if read is not None:
+        return read
     kind = file_kind(named_file.contentType, named_file.filename)
     if kind is None:
         return None

@@ -1,0 +1,48 @@
+"""Queue the reading jobs when files arrive, and the agency's signature
+when an outgoing document is issued.
+
+Only the queue is written here, in the saving transaction: the work runs
+in a worker after the commit. The agency's signature in particular is
+queued by the issue transaction and made after it commits, so the register
+counter is never held while signing.
+"""
+
+from phutho.intranet.jobs import handlers
+from phutho.intranet.jobs import queue
+from phutho.intranet.ocr import records
+from phutho.intranet.ocr.settings import setting
+from plone import api
+
+FILE_FIELDS = {
+    "IncomingDocument": ("main_file",),
+    "OutgoingDocument": ("draft_file", "signed_file"),
+    "Annex": ("file",),
+    "File": ("file",),
+}
+
+
+def files_changed(obj, event):
+    """Added or modified: queue what the files need."""
+    for field in FILE_FIELDS.get(getattr(obj, "portal_type", None), ()):
+        named_file = getattr(obj, field, None)
+        if named_file:
+            handlers.enqueue_file_jobs(obj, field, named_file)
+
+
+def document_issued(obj, event):
+    """After ``issue``: queue the agency's signature of its PDF."""
+    if event.transition is None or event.transition.id != "issue":
+        return
+    if not setting("sign_on_issue", False):
+        return
+    field = "signed_file" if obj.signed_file else "draft_file"
+    named_file = getattr(obj, field, None)
+    if (
+        not named_file
+        or handlers.file_kind(named_file.contentType, named_file.filename) != "pdf"
+    ):
+        return
+    records.set_record(named_file, "_phutho_signing", records.PENDING)
+    queue.enqueue(
+        api.portal.get(), handlers.SIGN, obj.UID(), field, records.file_key(named_file)
+    )
