@@ -10,6 +10,13 @@ fc-list 2>/dev/null | grep -qi dejavu || packages+=(fonts-dejavu-core)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || packages+=(postgresql)
 # IMAP server of the mail-in tests (started by them, never as a service).
 [ -x /usr/sbin/dovecot ] || packages+=(dovecot-imapd)
+# OCR of scans (issue 15): tesseract with Vietnamese, what OCRmyPDF runs,
+# the corpus's fonts (Liberation Serif, metric-compatible with Times).
+command -v tesseract >/dev/null || packages+=(tesseract-ocr)
+[ -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata ] || packages+=(tesseract-ocr-vie)
+command -v gs >/dev/null || packages+=(ghostscript)
+command -v qpdf >/dev/null || packages+=(qpdf)
+fc-list 2>/dev/null | grep -qi "liberation serif" || packages+=(fonts-liberation2)
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0
