@@ -8,6 +8,7 @@ transaction, an abort after taking one gives it back).
 
 from datetime import timedelta
 from phutho.intranet import _
+from phutho.intranet.content.terms import agency_fields
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.content.utils import same_object
 from phutho.intranet.content.vocabularies import DIRECTIONS
@@ -18,6 +19,7 @@ from phutho.intranet.exc import InvalidDataError
 from phutho.intranet.numbering.counter import counters_of
 from phutho.intranet.numbering.counter import RegisterCounter
 from phutho.intranet.numbering.symbol import compose_symbol
+from plone import api
 from plone.app.uuid.utils import uuidToObject
 from zope.globalrequest import getRequest
 from zope.i18n import translate
@@ -25,6 +27,9 @@ from zope.i18n import translate
 import logging
 
 logger = logging.getLogger("phutho.intranet.numbering")
+
+# Appendix I Part III: copies share one series of their own per agency.
+COPY_TYPES = ("ban-sao-y", "ban-trich-sao", "ban-sao-luc")
 
 
 def next_number(register, year=None):
@@ -118,6 +123,63 @@ def check_register(register, document, direction, when):
             ),
             field="register",
         )
+    if not allowed:
+        check_not_claimed(register, document, direction, when, secret)
+
+
+def is_copy_type(document_type):
+    """True for the copies of Appendix I Part III (SY, TrS, SL)."""
+    return document_type in COPY_TYPES
+
+
+def claiming_registers(agency, direction, secret, document_type, when):
+    """Open registers of ``agency`` limited to types that include
+    ``document_type``: those types are numbered there only. Registers are
+    children of the agency, a handful: read there, not from the catalog."""
+    result = []
+    for candidate in agency.objectValues():
+        if getattr(candidate, "portal_type", None) != "DocumentRegister":
+            continue
+        if candidate.direction != direction or bool(candidate.secret) != secret:
+            continue
+        if document_type not in (candidate.document_types or ()):
+            continue
+        if candidate.year and candidate.year != when.year:
+            continue
+        if api.content.get_state(candidate, default=None) != "open":
+            continue
+        result.append(candidate)
+    return result
+
+
+def check_not_claimed(register, document, direction, when, secret):
+    """A general register (no types) refuses a type that a register
+    limited to it numbers (one type, one series), and copies, which have
+    their own series (Appendix I Part III)."""
+    if direction == "outgoing" and is_copy_type(document.document_type):
+        raise InvalidDataError(
+            _(
+                "error_register_copies",
+                default="Copies (sao y, trích sao, sao lục) are numbered in their "
+                "own register: choose the register of copies.",
+            ),
+            field="register",
+        )
+    agency = find_agency(register)
+    if agency is None:
+        return
+    claimed = claiming_registers(
+        agency, direction, secret, document.document_type, when
+    )
+    if claimed:
+        raise InvalidDataError(
+            _(
+                "error_register_exclusive",
+                default="This document type is numbered in ${register} only.",
+                mapping={"register": claimed[0].Title()},
+            ),
+            field="register",
+        )
 
 
 def incoming_numbering_date(document):
@@ -171,7 +233,40 @@ def register_incoming(document, register=None, when=None):
     return number
 
 
-def check_outgoing(document, register=None, when=None):
+def check_symbol_field(document, field):
+    """The field (lĩnh vực) abbreviation a công văn's symbol carries:
+    ``field`` if given (one of the agency's fields), else the one recorded
+    on the document, else None (the drafting unit's is used)."""
+    if field in (None, ""):
+        return getattr(document, "symbol_field", None) or None
+    fields = dict(agency_fields(find_agency(document)))
+    if not isinstance(field, str) or field not in fields:
+        raise InvalidDataError(
+            _(
+                "error_symbol_field",
+                default="Choose one of the agency's fields (lĩnh vực) for the symbol.",
+            ),
+            field="field",
+        )
+    return field
+
+
+def check_copy(document):
+    """A copy names the document it copies."""
+    if not is_copy_type(document.document_type):
+        return
+    relation = getattr(document, "copy_of", None)
+    if relation is None or relation.isBroken() or relation.to_object is None:
+        raise InvalidDataError(
+            _(
+                "error_copy_of_required",
+                default="A copy names the document it copies (Copy of).",
+            ),
+            field="copy_of",
+        )
+
+
+def check_outgoing(document, register=None, when=None, field=None):
     """Refuse (InvalidDataError) what :func:`issue_outgoing` would refuse,
     taking no number. Returns ``(register, when, compose)`` where
     ``compose(number)`` makes the symbol."""
@@ -189,14 +284,18 @@ def check_outgoing(document, register=None, when=None):
             _("error_unknown_document_type", default="Unknown document type."),
             field="document_type",
         )
+    check_copy(document)
     unit_abbreviation = None
     if not info[1]:
-        unit = (
-            uuidToObject(document.drafting_unit, unrestricted=True)
-            if document.drafting_unit
-            else None
-        )
-        unit_abbreviation = getattr(unit, "short_name", None)
+        # A công văn: the field chosen at issue, else the drafting unit.
+        unit_abbreviation = check_symbol_field(document, field)
+        if unit_abbreviation is None:
+            unit = (
+                uuidToObject(document.drafting_unit, unrestricted=True)
+                if document.drafting_unit
+                else None
+            )
+            unit_abbreviation = getattr(unit, "short_name", None)
 
     def compose(number):
         return compose_symbol(number, info[1], agency.short_name, unit_abbreviation)
@@ -215,14 +314,16 @@ def check_outgoing(document, register=None, when=None):
     return register, when, compose
 
 
-def issue_outgoing(document, register=None, when=None):
+def issue_outgoing(document, register=None, when=None, field=None):
     """Give an outgoing document its number, date and symbol.
 
     Returns ``(number, symbol)``. The symbol uses the document type's
     abbreviation and the agency's, or for a công văn the agency's and the
-    drafting unit's.
+    field's (``field``, chosen at issue) or the drafting unit's.
     """
-    register, when, compose = check_outgoing(document, register, when)
+    register, when, compose = check_outgoing(document, register, when, field)
+    if field:
+        document.symbol_field = field
     number = next_number(register, when.year)
     symbol = compose(number)
     document.register = register.UID()

@@ -49,7 +49,7 @@ def suitable_registers(document, direction):
     return result
 
 
-def choose_register(document, uid, direction):
+def choose_register(document, uid, direction, field=None):
     """The register ``uid`` names (or the document's own), else the only
     suitable one; refuses (:class:`InvalidDataError` on ``register``) when
     it is unknown, closed or unfit, or when none or several fit."""
@@ -85,5 +85,5 @@ def choose_register(document, uid, direction):
     if direction == "incoming":
         check_incoming(document, register)
     else:
-        check_outgoing(document, register)
+        check_outgoing(document, register, field=field)
     return register

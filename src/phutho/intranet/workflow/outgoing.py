@@ -6,6 +6,7 @@ from phutho.intranet import _
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.content.utils import same_object
 from phutho.intranet.exc import InvalidDataError
+from phutho.intranet.numbering.api import check_symbol_field
 from phutho.intranet.numbering.api import issue_outgoing
 from phutho.intranet.numbering.registers import choose_register
 from phutho.intranet.workflow.api import do_transition
@@ -46,7 +47,8 @@ def validate_comment(document, data, comment):
 
 
 def validate_issue(document, data, comment):
-    register = choose_register(document, data.get("register"), "outgoing")
+    field = check_symbol_field(document, data.get("field"))
+    register = choose_register(document, data.get("register"), "outgoing", field)
     old = replaced_document(document)
     if old is not None and (
         not same_object(find_agency(old), find_agency(document))
@@ -64,7 +66,7 @@ def validate_issue(document, data, comment):
             _("error_recipients_required", default="Name at least one recipient."),
             field="internal_recipients",
         )
-    return {"register": register}
+    return {"register": register, "field": field}
 
 
 def validate_replace(document, data, comment):
@@ -94,7 +96,9 @@ def apply_sign(document, prepared, comment):
 
 
 def apply_issue(document, prepared, comment):
-    number, symbol = issue_outgoing(document, prepared["register"])
+    number, symbol = issue_outgoing(
+        document, prepared["register"], field=prepared.get("field")
+    )
     delivered = deliver_internally(document)
     details = {"number": number, "symbol": symbol, "delivered_to": delivered}
     old = replaced_document(document)
