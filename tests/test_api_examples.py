@@ -24,9 +24,11 @@ What varies between runs is written the same way each time:
   request: a time stamped by the server while it answered request *n* is
   written as 09:00 + *n* minutes; today's date is 2026-11-25, and the dates
   the scenario sends relative to today (deadlines, arrivals) are written
-  relative to that day. A time of today that cannot be traced to one
-  request (a value cut to the second, made by an earlier request) is
-  refused: leave it out of the example. Dates are sent relative to today
+  relative to that day. A value cut to the second is taken as the
+  answering request's own; a time of today that cannot be traced to one
+  request (made before the scenario, between two requests, or cut to the
+  second and older than the answering request) is refused: leave it out
+  of the example. Dates are sent relative to today
   rather than fixed, so that the scenario never ages (a deadline may not
   be in the past, an arrival must be in the register's year).
 
@@ -51,6 +53,7 @@ import difflib
 import json
 import math
 import os
+import pytz
 import re
 import requests
 import time
@@ -491,7 +494,7 @@ class Recorder:
         """The example time of the request whose answer stamped ``moment``;
         None when ``moment`` is no time of the scenario."""
         stamp = moment.timestamp()
-        if not self.windows or abs(stamp - time.time()) > 3 * 86400:
+        if not self.windows or abs(stamp - self.windows[-1][1]) > 3 * 86400:
             return None
         first, last = self.windows[0][0], self.windows[-1][1]
         if not first - 1 <= stamp <= last + 1:
@@ -1045,6 +1048,92 @@ class TestApiExamples(unittest.TestCase):
             problems = compare(generated)
         if problems:
             self.fail("\n\n".join(problems))
+
+
+class FakePortal:
+    """What the recorder reads of a portal, for the tests of normalising."""
+
+    def absolute_url(self):
+        return "http://127.0.0.1:54321/plone"
+
+    def getPhysicalPath(self):
+        return ("", "plone")
+
+
+class TestNormalising(unittest.TestCase):
+    """The same example on another day: what varies is written the same."""
+
+    def setUp(self):
+        self.rec = Recorder(FakePortal())
+        # As if the scenario ran on 3 January 2027, two requests at 10:00.
+        self.rec.today = date(2027, 1, 3)
+        self.rec.days = {self.rec.today: EXAMPLE_DAY}
+        start = TIMEZONE.localize(datetime(2027, 1, 3, 10, 0, 0, 500000))
+        self.rec.windows = [
+            (start.timestamp(), start.timestamp() + 0.2),
+            (start.timestamp() + 1.6, start.timestamp() + 1.9),
+        ]
+        self.start = start
+
+    def text(self, value, index=1):
+        return self.rec.text(value, index)
+
+    def test_address_and_periods(self):
+        self.assertEqual(
+            self.text("http://127.0.0.1:54321/plone/co-quan/x/van-ban-den/2027/01/a"),
+            "http://localhost:8080/Plone/co-quan/x/van-ban-den/2026/11/a",
+        )
+        self.assertEqual(self.text("/co-quan/x/ho-so/2027"), "/co-quan/x/ho-so/2026")
+        self.assertEqual(self.text("Tháng 01/2027"), "Tháng 11/2026")
+        with self.assertRaises(UnstableValue):
+            self.text("/co-quan/x/van-ban-di/2026/12/a")
+
+    def test_dates(self):
+        deadline = self.rec.day(10)
+        self.assertEqual(deadline, "2027-01-13")
+        self.assertEqual(self.text(deadline), "2026-12-05")
+        self.assertEqual(self.text("2027-01-03"), "2026-11-25")
+        self.assertEqual(self.text("03/01/2027"), "25/11/2026")
+        self.assertEqual(self.text("2026-11-20"), "2026-11-20")  # fixed: kept
+        with self.assertRaises(UnstableValue):
+            self.text("2027-01-04")  # near today, not sent by the scenario
+
+    def test_times(self):
+        arrival = self.rec.arrival(0, "08:30")
+        self.assertEqual(arrival, "2027-01-03T00:00:00")
+        self.assertEqual(self.text(arrival), "2026-11-25T08:30:00")
+        self.assertEqual(
+            self.text("2027-01-02T17:00:00+00:00"), "2026-11-25T01:30:00+00:00"
+        )
+        made = (self.start + timedelta(seconds=0.1)).isoformat()
+        self.assertEqual(self.text(made), "2026-11-25T09:00:00.000000+07:00")
+        second = (self.start + timedelta(seconds=1.7)).astimezone(pytz.utc)
+        self.assertEqual(
+            self.text(second.replace(microsecond=0).isoformat()),
+            "2026-11-25T02:01:00+00:00",
+        )
+        with self.assertRaises(UnstableValue):  # cut to the second, request 0
+            self.text(self.start.replace(microsecond=0).isoformat(), index=1)
+        with self.assertRaises(UnstableValue):  # between the two requests
+            self.text((self.start + timedelta(seconds=0.25)).isoformat())
+        self.assertEqual(
+            self.text("2019-05-01T10:00:00+07:00"), "2019-05-01T10:00:00+07:00"
+        )
+
+    def test_history_entry(self):
+        made = (self.start + timedelta(seconds=1.7)).isoformat()
+        entry = self.rec.walk({"time": made, "time_local": "03/01/2027 10:00"}, 1)
+        self.assertEqual(entry["time_local"], "25/11/2026 09:01")
+
+    def test_names_and_secrets(self):
+        self.rec.name_uid("0123456789abcdef0123456789abcdef", "incoming")
+        self.rec.secret("s3cr3t-token", "<csrf-token>")
+        self.assertEqual(
+            self.text("resolveuid/0123456789abcdef0123456789abcdef?t=s3cr3t-token"),
+            "resolveuid/<uid:incoming>?t=<csrf-token>",
+        )
+        self.assertEqual(self.text("Bearer eyJa.eyJb.c-d_e"), "Bearer <jwt>")
+        self.assertEqual(visible('"a\u202eb\x00"'), '"a\\u202eb\\u0000"')
 
 
 def wait_past_midnight():
