@@ -462,6 +462,30 @@ def numbering_state(app, site_id="Plone", registers=()):
     return result
 
 
+def profile_state(app, site_id="Plone", profile="phutho.intranet:default"):
+    """The profile's version in the site, the upgrade steps still pending,
+    and how many documents the site holds."""
+    from plone import api
+
+    site = _site(app, site_id)
+    setup = site.portal_setup
+    pending = [
+        step["title"] if isinstance(step, dict) else [s["title"] for s in step]
+        for step in setup.listUpgrades(profile)
+    ]
+    catalog = api.portal.get_tool("portal_catalog")
+    documents = len(
+        catalog.unrestrictedSearchResults(
+            portal_type=["IncomingDocument", "OutgoingDocument"]
+        )
+    )
+    return {
+        "version": ".".join(setup.getLastVersionForProfile(profile)),
+        "pending": pending,
+        "documents": documents,
+    }
+
+
 def scratch_directory(prefix):
     """A temporary directory for one test's processes and data."""
     return Path(tempfile.mkdtemp(prefix=f"phutho-{prefix}-"))
