@@ -27,7 +27,7 @@ EXPORT_LIMIT = 10000
 KIND_TITLES = {
     "IncomingDocument": _("direction_incoming", default="Incoming (văn bản đến)"),
     "OutgoingDocument": _("direction_outgoing", default="Outgoing (văn bản đi)"),
-    "CaseFile": _("Case file", default="Case file"),
+    "CaseFile": _("Case file"),
 }
 SORT_TITLES = {
     "relevance": _("sort_relevance", default="Relevance"),
