@@ -115,6 +115,8 @@ def check_input(path, kind, limits):
         with Image.open(path) as image:  # reads the header only
             width, height = image.size
             dpi = image.info.get("dpi")
+    except Image.DecompressionBombError:
+        raise OcrError(f"the image exceeds {limits.megapixels} megapixels") from None
     except Exception as error:
         raise OcrError(f"unreadable image: {error}") from error
     if width * height > limits.megapixels * 1_000_000:
