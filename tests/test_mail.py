@@ -279,6 +279,20 @@ class TestDigest(MailCase):
         copy = uuidToObject(recalls[0]["document"], unrestricted=True)
         self.assertEqual(copy.recall, "requested")
 
+    def test_returned_draft_without_drafter_goes_to_its_creator(self):
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        login(self.portal, "chuyenvien.sotttt")
+        doc = create_outgoing(self.agency, "cntt")
+        self.assertIsNone(doc.drafter)
+        run_transitions(self.portal, doc, (("chuyenvien.sotttt", "submit_for_review"),))
+        login(self.portal, "truongphong.sotttt")
+        do_transition(doc, "return_for_revision", comment="Bổ sung căn cứ")
+        kinds = [
+            (e["kind"], e["note"])
+            for _k, e in pending.entries_for(self.portal, "chuyenvien.sotttt")
+        ]
+        self.assertIn(("returned", "Bổ sung căn cứ"), kinds)
+
     def test_signed_document_waits_for_the_clerk(self):
         doc = self.outgoing_to(OUTGOING_TO_SIGNED)
         transaction.commit()

@@ -161,7 +161,8 @@ def assignees_of_entry(entry):
 
 def drafter(document):
     """Who drafted an outgoing document: its drafter field, else its creator."""
-    return document.drafter or (document.Creators() or (None,))[0]
+    creators = document.listCreators()
+    return document.drafter or (creators[0] if creators else None)
 
 
 # -- subscribers ---------------------------------------------------------------------
