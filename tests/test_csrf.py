@@ -434,6 +434,66 @@ class TestCsrf(unittest.TestCase):
             ("application/json",),
         )
 
+    def test_edxml_import_from_a_cookie(self):
+        """``POST <agency>/@edxml`` takes XML, and a clerk's cookie needs the
+        token there too: another site must not slip a document into the
+        agency's incoming queue."""
+        from pathlib import Path
+
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location(
+            "edxml_corpus", Path(__file__).parents[1] / "scripts" / "edxml_corpus.py"
+        )
+        corpus = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(corpus)
+        so_tttt = agency(self.portal, "so-tttt")
+        url = f"{so_tttt.absolute_url()}/@edxml"
+        catalog = api.portal.get_tool("portal_catalog")
+
+        def count():
+            transaction.begin()
+            return len(
+                catalog.unrestrictedSearchResults(
+                    portal_type="IncomingDocument",
+                    path="/".join(so_tttt.getPhysicalPath()),
+                )
+            )
+
+        def message(number):
+            return corpus.document(
+                so_tttt.organ_id,
+                DocumentId=f"000.00.00.G22,2026/11/20,{number}/VPCP-KSTT",
+                CodeNumber=str(number),
+            )
+
+        cookie = self.cookie_session("vanthu.sotttt")
+        before = count()
+        for headers in (
+            {"Origin": EVIL, "Content-Type": "text/plain"},
+            {"Origin": EVIL, "Content-Type": "application/xml"},
+            {"Content-Type": "application/xml"},
+        ):
+            with self.subTest(**headers):
+                with self.assertLogs("phutho.intranet.protect", "WARNING"):
+                    response = cookie.post(url, data=message(31), headers=headers)
+                self.assertEqual(response.status_code, 403, response.text)
+                self.assertEqual(count(), before)
+        token = {"X-CSRF-TOKEN": self.token(cookie)}
+        response = cookie.post(
+            url, data=message(32), headers={**token, "Content-Type": "text/plain"}
+        )
+        self.assertEqual(response.status_code, 415, response.text)
+        self.assertIn("application/xml", response.json()["error"]["message"])
+        self.assertEqual(count(), before)
+        response = cookie.post(
+            url,
+            data=message(33),
+            headers={**token, "Content-Type": "application/xml"},
+        )
+        self.assertEqual(response.status_code, 201, response.text)
+        self.assertEqual(count(), before + 1)
+
     def test_reading_needs_no_token(self):
         cookie = self.cookie_session("vanthu.sotttt")
         response = cookie.get(

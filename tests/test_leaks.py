@@ -159,6 +159,11 @@ def leak_table():
                 "attributes": json.dumps(["UID", "Title", "path"]),
             },
         ),
+        Row(
+            "content picker without attributes",
+            "@@getVocabulary?name=plone.app.vocabularies.Catalog",
+            lambda p: 401 if p is ANONYMOUS else 400,
+        ),
         Row("search text", "@search?SearchableText=bí mật", 200),
         Row("search page", "@@search?SearchableText=bí mật", 200, html=True),
     ]

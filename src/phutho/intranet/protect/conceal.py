@@ -90,7 +90,8 @@ def requester(request):
     user = getSecurityManager().getUser()
     if not isAnonymousUser(user):
         return user
-    pas = getToolByName(getSite(), "acl_users", None)
+    site = getSite()
+    pas = getToolByName(site, "acl_users", None) if site is not None else None
     if pas is None or not hasattr(pas, "_extractUserIds"):
         return nobody
     plugins = pas._getOb("plugins")

@@ -91,7 +91,9 @@ def credential_cookies():
     """Names of the cookies that sign people in: plone.session's ticket
     (``__ac`` unless configured otherwise) and a JWT cookie."""
     names = {"__ac", "auth_token"}
-    session = getattr(getToolByName(getSite(), "acl_users", None), "session", None)
+    site = getSite()
+    pas = getToolByName(site, "acl_users", None) if site is not None else None
+    session = getattr(pas, "session", None)
     name = getattr(session, "cookie_name", None)
     if name:
         names.add(name)

@@ -8,7 +8,8 @@
   only (Plone gives it to every member): officials pick people through
   ``phutho.intranet.AgencyUsers``, their own agency's officials.
 * ``@@getVocabulary`` answers a refusal with 401/403 (Plone answers 200
-  with an error text).
+  with an error text), and 400 for a catalog query without attributes
+  (Plone fails on it).
 * Agencies, units, registers and period folders are the public skeleton
   of the site: their catalog entries name no creator, so that neither
   ``@search?Creator=…`` nor ``metadata_fields=listCreators`` tells who
@@ -26,6 +27,7 @@ from phutho.intranet.protect.conceal import refusal
 from plone.app.content.browser.vocabulary import PERMISSIONS
 from plone.app.content.browser.vocabulary import VocabLookupException
 from plone.app.content.browser.vocabulary import VocabularyView
+from plone.app.vocabularies.catalog import CatalogVocabulary
 from plone.indexer import indexer
 from zope.component import queryUtility
 from zope.schema.interfaces import IVocabularyFactory
@@ -44,7 +46,8 @@ PERMISSIONS.update(
 
 class GuardedVocabularyView(VocabularyView):
     """Plone's ``@@getVocabulary``, saying no with a status: 400 without a
-    name, 404 for an unknown one, 401/403 when the person may not use it."""
+    name (or a catalog query without attributes), 404 for an unknown one,
+    401/403 when the person may not use it."""
 
     def get_vocabulary(self):
         name = self.request.get("name", None)
@@ -63,7 +66,7 @@ class GuardedVocabularyView(VocabularyView):
                 field="name",
             )
         try:
-            return super().get_vocabulary()
+            vocabulary = super().get_vocabulary()
         except VocabLookupException:
             raise refusal(
                 _(
@@ -72,6 +75,21 @@ class GuardedVocabularyView(VocabularyView):
                     mapping={"name": name},
                 )
             )
+        catalog_based = isinstance(vocabulary, CatalogVocabulary) or hasattr(
+            vocabulary, "search_catalog"
+        )
+        if catalog_based and not self.request.get("attributes"):
+            # Plone lists catalog results only by the attributes asked for
+            # (without any it fails): say so, as its widgets always ask.
+            raise InvalidDataError(
+                _(
+                    "error_vocabulary_attributes",
+                    default="Name the attributes to list, e.g. "
+                    '?attributes=["UID","Title","path"].',
+                ),
+                field="attributes",
+            )
+        return vocabulary
 
 
 def _no_creator(obj):
