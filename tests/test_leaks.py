@@ -122,6 +122,19 @@ def leak_table():
             people=False,  # their own agency's people: they work with them
         ),
         Row(
+            "a person's page",
+            "author/vanthu.sotttt",
+            lambda p: {ANONYMOUS: 302, OTHER_AGENCY: 404, SAME_AGENCY: 200}[p],
+            html=True,
+            people=False,  # shown to the same agency: checked below
+        ),
+        Row(
+            "an unknown person's page",
+            "author/khong-co-ai",
+            lambda p: 302 if p is ANONYMOUS else 404,
+            html=True,
+        ),
+        Row(
             "creators on the agency",
             "co-quan/so-tttt/@search",
             200,
@@ -300,6 +313,15 @@ class TestLeakTable(LeakCase):
         api_absent = self.get(OTHER_AGENCY, f"++api++/{path}/khong-co.pdf").json()
         self.assertEqual(api_present["type"], api_absent["type"])
         self.assertEqual(api_present["context"], api_absent["context"])
+
+    def test_a_persons_page_for_colleagues_only(self):
+        fullname = api.user.get(userid="vanthu.sotttt").getProperty("fullname")
+        self.assertTrue(fullname)
+        for persona, shown in ((OTHER_AGENCY, False), (SAME_AGENCY, True)):
+            page = self.get(persona, "author/vanthu.sotttt", html=True)
+            self.assertEqual(fullname in page.text, shown, persona)
+        webmaster = self.get("quantri", "author/vanthu.sotttt", html=True)
+        self.assertIn(fullname, webmaster.text)
 
     def test_officials_see_their_colleagues(self):
         response = self.get(

@@ -10,12 +10,16 @@
 * ``@@getVocabulary`` answers a refusal with 401/403 (Plone answers 200
   with an error text), and 400 for a catalog query without attributes
   (Plone fails on it).
+* A person's page (``author/<id>``: full name, recent items, a contact
+  form) is for the people who work in one of their agencies (and
+  webmasters); to others it is 404, as for an unknown id.
 * Agencies, units, registers and period folders are the public skeleton
   of the site: their catalog entries name no creator, so that neither
   ``@search?Creator=…`` nor ``metadata_fields=listCreators`` tells who
   filed the first document of a month, or sent one to another agency.
 """
 
+from AccessControl import getSecurityManager
 from phutho.intranet import _
 from phutho.intranet.content.agency import IAgency
 from phutho.intranet.content.period import IPeriodFolder
@@ -23,14 +27,25 @@ from phutho.intranet.content.register import IDocumentRegister
 from phutho.intranet.content.unit import IUnit
 from phutho.intranet.exc import InvalidDataError
 from phutho.intranet.exc import NotFoundError
+from phutho.intranet.groups import OFFICIALS
 from phutho.intranet.protect.conceal import refusal
+from plone import api
 from plone.app.content.browser.vocabulary import PERMISSIONS
 from plone.app.content.browser.vocabulary import VocabLookupException
 from plone.app.content.browser.vocabulary import VocabularyView
 from plone.app.vocabularies.catalog import CatalogVocabulary
 from plone.indexer import indexer
+from plone.protect.authenticator import isAnonymousUser
+from Products.CMFCore.permissions import ListPortalMembers
+from Products.CMFPlone.browser import author as plone_author
+from Products.CMFPlone.browser.author import AuthorView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from zExceptions import NotFound
 from zope.component import queryUtility
+from zope.component.hooks import getSite
 from zope.schema.interfaces import IVocabularyFactory
+
+import os
 
 # Permission titles, as plone.app.content's map holds them.
 USERS_AND_GROUPS = "Plone Site Setup: Users and Groups"
@@ -90,6 +105,37 @@ class GuardedVocabularyView(VocabularyView):
                 field="attributes",
             )
         return vocabulary
+
+
+def agencies_of(user):
+    """The ``<agency>-officials`` groups ``user`` belongs to (directly or
+    through a unit's group)."""
+    return {g for g in user.getGroups() or () if g.endswith(f"-{OFFICIALS}")}
+
+
+def works_with(viewer, user_id):
+    """True when ``viewer`` may know the account ``user_id``: their own,
+    one of an agency they work in, or any if they manage members."""
+    if viewer.getId() == user_id:
+        return True
+    if getSecurityManager().checkPermission(ListPortalMembers, getSite()):
+        return True
+    user = api.user.get(userid=user_id) if user_id else None
+    return user is not None and bool(agencies_of(viewer) & agencies_of(user))
+
+
+class ColleagueAuthorView(AuthorView):
+    """Plone's ``author/<id>`` page, for the person's colleagues only."""
+
+    index = ViewPageTemplateFile(
+        "templates/author.pt", _prefix=os.path.dirname(plone_author.__file__)
+    )
+
+    def __call__(self):
+        viewer = api.user.get_current()
+        if not isAnonymousUser(viewer) and not works_with(viewer, self.username):
+            raise NotFound(self.username)
+        return super().__call__()
 
 
 def _no_creator(obj):
