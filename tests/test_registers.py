@@ -319,3 +319,28 @@ class TestOutgoingRegister(RegisterCase):
     def reopen(self, browser, register):
         browser.open(register.absolute_url())
         return browser
+
+
+class TestFieldAtIssue(RegisterCase):
+    def test_clerk_chooses_the_field_on_the_issue_form(self):
+        self.agency.fields_of_work = ["VX | Văn hóa - Xã hội"]
+        document = self.as_user(
+            "chuyenvien.sotttt",
+            create_outgoing,
+            self.agency,
+            "cntt",
+            internal_recipients=[agency(self.portal, "so-noi-vu").UID()],
+        )
+        for user_id, transition in OUTGOING_TO_SIGNED:
+            self.step(user_id, document, transition)
+        transaction.commit()
+        browser = self.browser()
+        browser.open(document.absolute_url())
+        browser.getLink(id="doc-action-issue").click()
+        browser.getControl(name="field").value = ["VX"]
+        browser.getControl(name="form.submitted").click()
+        transaction.begin()
+        self.assertTrue(document.symbol.endswith("/STTTT-VX"), document.symbol)
+        # The register shows the symbol as issued.
+        browser.open(self.agency["so-di"].absolute_url())
+        self.assertIn(document.symbol, [r[0] for r in self.screen_rows(browser)])

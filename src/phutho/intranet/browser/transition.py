@@ -15,7 +15,9 @@ from phutho.intranet import _
 from phutho.intranet.browser.reading import apply_proposals
 from phutho.intranet.browser.reading import register_proposals
 from phutho.intranet.browser.utils import document_number
+from phutho.intranet.content.terms import agency_fields
 from phutho.intranet.content.utils import find_agency
+from phutho.intranet.content.vocabularies import document_type_info
 from phutho.intranet.exc import PortalError
 from phutho.intranet.numbering.registers import suitable_registers
 from phutho.intranet.workflow.api import do_transition
@@ -66,6 +68,17 @@ def principal_spec(value):
     if not (kind and principal):
         return None
     return {"kind": kind, "id": principal}
+
+
+def issue_fields(document):
+    """The agency's fields (lĩnh vực) a công văn's symbol may carry."""
+    info = document_type_info(document.document_type)
+    if info is None or info[1]:  # a typed document: its type is in the symbol
+        return []
+    return [
+        {"value": abbreviation, "title": f"{abbreviation} — {title}"}
+        for abbreviation, title in agency_fields(find_agency(document))
+    ]
 
 
 def vocabulary_options(context, name, prefix):
@@ -169,6 +182,8 @@ class TransitionForm(ActionForm):
                 for r in registers
             ],
             "duplicates": direction == "incoming",
+            # A công văn's symbol may carry a field (lĩnh vực), chosen here.
+            "fields": issue_fields(self.context) if direction == "outgoing" else [],
             # Fields read from the file or mail (issue 15), to confirm.
             "proposals": (
                 register_proposals(self.context) if direction == "incoming" else []
@@ -221,6 +236,8 @@ class TransitionForm(ActionForm):
         form = self.request.form
         if self.kind == "register":
             data = {"register": form.get("register") or None}
+            if form.get("field"):
+                data["field"] = form.get("field")
             if form.get("allow_duplicate"):
                 data["allow_duplicate"] = True
             return data
