@@ -590,7 +590,8 @@ class TestRegisterPage(BrowserCase):
         self.assertEqual(numbers, sorted(numbers))
         ours = [row for row in rows if row[3] in {d.number_symbol for d in documents}]
         self.assertEqual(
-            [row[1] for row in ours], [format_number(d.arrival_number) for d in documents]
+            [row[1] for row in ours],
+            [format_number(d.arrival_number) for d in documents],
         )
         self.assertEqual(ours[0][0], format_date(today()))
         self.assertEqual(ours[0][5], "Công văn – Văn bản số 0")
@@ -611,7 +612,9 @@ class TestRegisterPage(BrowserCase):
         self.assertTrue(body.startswith(codecs.BOM_UTF8.decode("utf-8")))
         table = list(csv.reader(io.StringIO(body[1:])))
         self.assertEqual(table[0], list(INCOMING_COLUMNS))
-        self.assertEqual([row[1] for row in table[1:]], [format_number(n) for n in numbers])
+        self.assertEqual(
+            [row[1] for row in table[1:]], [format_number(n) for n in numbers]
+        )
 
     def test_specialists_do_not_see_registers(self):
         transaction.commit()
