@@ -59,9 +59,22 @@ MAILIN_PORT ?= 8025
 MAILIN_CONFIG ?= var/mailin.cfg
 export MAILIN_HOST MAILIN_PORT MAILIN_CONFIG
 
+# The edXML exchange pickup (scripts/exchange_pickup.py) runs beside the
+# portal every EXCHANGE_EVERY seconds: it imports the agencies' exchange
+# folders below EXCHANGE_DIR (none unless set: `make run EXCHANGE_DIR=...`)
+# and resends held outbox items. It signs in as admin (ADMIN_PASSWORD).
+EXCHANGE_DIR ?=
+EXCHANGE_EVERY ?= 60
+ifneq ($(EXCHANGE_DIR),)
+export PHUTHO_EXCHANGE_DIR := $(abspath $(EXCHANGE_DIR))
+endif
+PORTAL_URL := http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)/$${SITE_ID:-Plone}
+
 run: site
 	@$(BIN)/phutho-mailin --config $(MAILIN_CONFIG) & mailin=$$!; \
-	trap 'kill $$mailin 2>/dev/null; wait $$mailin 2>/dev/null' EXIT INT TERM; \
+	ADMIN_PASSWORD="$${ADMIN_PASSWORD:-admin}" $(BIN)/python scripts/exchange_pickup.py \
+		--url "$(PORTAL_URL)" --user admin --every $(EXCHANGE_EVERY) & pickup=$$!; \
+	trap 'kill $$mailin $$pickup 2>/dev/null; wait $$mailin $$pickup 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/runwsgi $(INSTANCE)/etc/zope.ini
 
 test: install-test

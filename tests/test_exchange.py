@@ -27,6 +27,7 @@ from plone import api
 from plone.app.testing import login
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
+from plone.app.testing import TEST_USER_NAME
 
 import base64
 import io
@@ -553,3 +554,89 @@ class TestRefusedImports(ExchangeCase):
     def test_sample_timestamp(self):
         message = read_message(sample("status_acceptance_03.edxml"))
         self.assertEqual(message.timestamp, datetime(2015, 9, 20, 11, 8, 36))
+
+
+class TestUpgrade1003(unittest.TestCase):
+    """1002 -> 1003 on a site as it was before the exchange: no metadata
+    behaviors, no exchange settings, issued documents without a DocumentId,
+    internal deliveries without a sender's log."""
+
+    layer = PHUTHO_DEMO_INTEGRATION_TESTING
+
+    BEHAVIORS = {
+        "IncomingDocument": (
+            "phutho.intranet.electronic_metadata",
+            "phutho.intranet.incoming_metadata",
+        ),
+        "OutgoingDocument": ("phutho.intranet.electronic_metadata",),
+        "Agency": ("phutho.intranet.agency_exchange",),
+    }
+
+    def issued_and_delivered(self):
+        """An issued document delivered to Sở Nội vụ, whose clerk has
+        registered it, with what 1003 adds taken away."""
+        from phutho.intranet.workflow.delivery import deliveries_of
+
+        portal = self.layer["portal"]
+        sotttt, snv = agency(portal, "so-tttt"), agency(portal, "so-noi-vu")
+        login(portal, "chuyenvien.sotttt")
+        document = create_outgoing(sotttt, "cntt", internal_recipients=[snv.UID()])
+        run_transitions(portal, document, OUTGOING_TO_ISSUED)
+        (copy_uid,) = deliveries_of(document).values()
+        login(portal, "vanthu.snv")
+        copy = api.content.get(UID=copy_uid)
+        do_transition(copy, "register")
+        setRoles(portal, TEST_USER_ID, ["Manager"])
+        login(portal, TEST_USER_NAME)
+        base = document.aq_base
+        del base.document_id
+        del base._delivery_log
+        exchange_of(sotttt).issued.clear()
+        return document, copy, snv
+
+    def test_upgrade(self):
+        portal = self.layer["portal"]
+        setup = api.portal.get_tool("portal_setup")
+        registry = api.portal.get_tool("portal_registry")
+        document, copy, snv = self.issued_and_delivered()
+        types = api.portal.get_tool("portal_types")
+        for portal_type, behaviors in self.BEHAVIORS.items():
+            fti = types[portal_type]
+            fti.behaviors = tuple(b for b in fti.behaviors if b not in behaviors)
+        for name in list(registry.records.keys()):
+            if name.startswith("phutho.intranet.exchange."):
+                del registry.records[name]
+
+        setup.setLastVersionForProfile("phutho.intranet:default", "1002")
+        setup.upgradeProfile("phutho.intranet:default", dest="1003")
+        self.assertEqual(
+            setup.getLastVersionForProfile("phutho.intranet:default"), ("1003",)
+        )
+        for portal_type, behaviors in self.BEHAVIORS.items():
+            for behavior in behaviors:
+                self.assertIn(behavior, types[portal_type].behaviors)
+        self.assertIn("phutho.intranet.exchange.directory", registry.records)
+        self.assertIn("phutho.intranet.exchange.signing_pkcs12", registry.records)
+        # The DocumentId, and status messages answering it find the document.
+        agency_obj = agency(portal, "so-tttt")
+        self.assertEqual(
+            document.document_id,
+            f"{agency_obj.organ_id},{document.issued_date:%Y/%m/%d},{document.symbol}",
+        )
+        self.assertEqual(
+            exchange_of(agency_obj).issued[document.document_id], document.UID()
+        )
+        # The log starts from the copy's state: registered, 03.
+        (row,) = delivery_status(document)
+        self.assertEqual(row["agency"], snv.UID())
+        self.assertEqual(row["document"], copy.UID())
+        self.assertEqual(row["status_code"], "03")
+        self.assertEqual(row["transport"], "internal")
+        self.assertEqual(len(row["log"]), 1)
+
+        # Run again: nothing doubles.
+        setup.setLastVersionForProfile("phutho.intranet:default", "1002")
+        setup.upgradeProfile("phutho.intranet:default", dest="1003")
+        (row,) = delivery_status(document)
+        self.assertEqual(len(row["log"]), 1)
+        self.assertEqual(len(exchange_of(agency_obj).issued), 1)

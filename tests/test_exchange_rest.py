@@ -2,6 +2,7 @@
 export, the delivery log, and a corpus of hostile or broken messages,
 each answering 400 with a reason and creating nothing."""
 
+from datetime import datetime
 from pathlib import Path
 from phutho.intranet.exchange.reader import read_message
 from phutho.intranet.testing import agency
@@ -26,6 +27,14 @@ def load_corpus():
 
 
 CORPUS = load_corpus()
+
+
+def now():
+    from phutho.intranet.dates import now
+
+    return now()
+
+
 XML = {"Content-Type": "application/xml", "Accept": "application/json"}
 ACCEPT_XML = {"Accept": "application/xml"}
 
@@ -146,3 +155,95 @@ class EdXMLRestCase(unittest.TestCase):
         self.assertEqual(item["organ_id"], "000.00.21.H35")
         # No transport configured here: held for e-mail (no mail queue).
         self.assertEqual(item["log"][0]["event"], "held")
+
+
+class DeliveryStatusCase(unittest.TestCase):
+    """``@delivery-status`` of an internal delivery: the same sender's log,
+    written as the recipient's clerk moves its copy (over HTTP)."""
+
+    layer = PHUTHO_DEMO_SERVER_TESTING
+
+    def session(self, user_id):
+        session = requests.Session()
+        session.auth = (user_id, DEMO_PASSWORD)
+        session.headers["Accept"] = "application/json"
+        self.addCleanup(session.close)
+        return session
+
+    def test_internal_delivery_log(self):
+        from phutho.intranet.testing import create_outgoing
+        from phutho.intranet.testing import OUTGOING_TO_ISSUED
+        from phutho.intranet.testing import run_transitions
+        from phutho.intranet.workflow.delivery import deliveries_of
+        from plone import api
+        from plone.app.testing import login
+
+        portal = self.layer["portal"]
+        sotttt, snv = agency(portal, "so-tttt"), agency(portal, "so-noi-vu")
+        login(portal, "chuyenvien.sotttt")
+        document = create_outgoing(
+            sotttt,
+            "cntt",
+            internal_recipients=[snv.UID()],
+            external_recipients=["Sở Y tế tỉnh Hà Nam | | vanthu@syt.hanam.gov.vn"],
+        )
+        run_transitions(portal, document, OUTGOING_TO_ISSUED)
+        (copy_uid,) = deliveries_of(document).values()
+        login(portal, "vanthu.snv")
+        copy_url = api.content.get(UID=copy_uid).absolute_url()
+        url = f"{document.absolute_url()}/@delivery-status"
+        transaction.commit()
+        sender = self.session("vanthu.sotttt")
+        recipient = self.session("vanthu.snv")
+
+        def rows():
+            response = sender.get(url)
+            self.assertEqual(response.status_code, 200, response.text)
+            items = response.json()["items"]
+            return {item["transport"]: item for item in items}
+
+        internal = rows()["internal"]
+        self.assertEqual(internal["agency"], snv.UID())
+        self.assertEqual(internal["document"], copy_uid)
+        self.assertEqual(
+            (internal["status_code"], internal["state"]), ("01", "received")
+        )
+        self.assertEqual(internal["status_title"], "Đã đến, chưa xử lý")
+        self.assertEqual(rows()["mail"]["log"][0]["event"], "held")
+
+        response = recipient.post(
+            f"{copy_url}/@workflow/register",
+            json={"comment": "Vào sổ đến"},
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        internal = rows()["internal"]
+        self.assertEqual(
+            (internal["status_code"], internal["state"]), ("03", "registered")
+        )
+        self.assertEqual([e["code"] for e in internal["log"]], ["01", "03"])
+        clerk = api.user.get(userid="vanthu.snv").getProperty("fullname")
+        self.assertEqual(internal["staff"], clerk)
+        self.assertEqual(internal["description"], f"{clerk}: Đã vào sổ. Vào sổ đến")
+        # When the clerk acted, with the province's offset.
+        registered = datetime.fromisoformat(internal["time"])
+        self.assertEqual(registered.utcoffset().total_seconds(), 7 * 3600)
+        self.assertLess(abs((now() - registered).total_seconds()), 120)
+
+        # A recall (13, the leader's) and the recipient's agreement (15), in
+        # the same log.
+        response = self.session("lanhdao.sotttt").post(
+            f"{document.absolute_url()}/@workflow/recall",
+            json={"comment": "Văn bản có sai sót"},
+        )
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(rows()["internal"]["recall_code"], "13")
+        response = recipient.post(f"{copy_url}/@workflow/accept_recall", json={})
+        self.assertEqual(response.status_code, 200, response.text)
+        internal = rows()["internal"]
+        self.assertEqual(internal["recall_code"], "15")
+        self.assertEqual([e["code"] for e in internal["log"]], ["01", "03", "13", "15"])
+        self.assertEqual(internal["status_code"], "03")  # where the copy was
+
+        # Someone of another agency may not read it.
+        other = self.session("vanthu.snv").get(url)
+        self.assertIn(other.status_code, (401, 403, 404))

@@ -149,6 +149,7 @@ SIGNATURE_FIELDS = (
     "signature_issuer",
     "signature_valid_from",
     "signature_valid_until",
+    "signature_trusted",
     "original_message",
 )
 
@@ -279,6 +280,18 @@ class IIncomingElectronicMetadata(model.Schema):
     )
     signature_valid_until = schema.Datetime(
         title=_("label_signature_valid_until", default="Certificate valid until"),
+        required=False,
+        readonly=True,
+    )
+    signature_trusted = schema.Bool(
+        title=_(
+            "label_signature_trusted",
+            default="Certificate chains to a trusted CA",
+        ),
+        description=_(
+            "help_signature_trusted",
+            default="Empty when no trusted CA is configured.",
+        ),
         required=False,
         readonly=True,
     )

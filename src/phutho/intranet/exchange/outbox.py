@@ -28,7 +28,9 @@ class OutboxItem(Persistent):
     """One message for one recipient."""
 
     def __init__(self, recipient, data, kind, document_uid=None, filename=None):
-        self.id = f"{now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:12]}"
+        # Sorts as created (to the microsecond): folders are read in name
+        # order, so statuses arrive in the order they were sent.
+        self.id = f"{now():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
         self.recipient = dict(recipient)
         self.kind = kind  # "document" or "status"
         self.document_uid = document_uid

@@ -133,6 +133,17 @@ def _import_file(agency, path):
         except ConflictError:
             transaction.abort()
             logger.info("Conflict importing %s, attempt %d", path, attempt + 1)
+        except Exception as error:
+            # A defect, not the message's fault: the file goes to error/
+            # with the reason, and the other files are still picked up.
+            transaction.abort()
+            logger.exception("Pickup could not import %s", path)
+            return {
+                "status": "failed",
+                "error": error.__class__.__name__,
+                "message": str(error),
+                "element": None,
+            }
     return {"status": "retry", "message": "Conflicts: left for the next pickup."}
 
 
@@ -144,47 +155,75 @@ def _agencies(portal):
             yield agency
 
 
-def pickup(portal, root=None, commit=True):
+def _waiting(inbox):
+    """Files of an inbox to import: new ones, and claimed ones a pickup
+    that died left behind."""
+    stale = [
+        p
+        for p in _visible_files(inbox / CLAIMED)
+        if time.time() - p.stat().st_ctime > STALE_SECONDS
+    ]
+    return _visible_files(inbox) + stale
+
+
+def _pick(agency, path, inbox):
+    """Claim, import and file one inbox file; its report (a dict)."""
+    claimed = path if path.parent.name == CLAIMED else _claim(path)
+    if claimed is None:  # another pickup took it
+        return None
+    result = _import_file(agency, claimed)
+    result["file"] = path.name
+    result["agency"] = agency.organ_id
+    result["time"] = datetime.now().isoformat(timespec="seconds")
+    if result["status"] == "retry":
+        os.rename(claimed, _unique(inbox / path.name))
+        return result
+    folder = "error" if result["status"] in ("refused", "failed") else "done"
+    result["moved_to"] = str(_finish(claimed, inbox.parent / folder, result))
+    log = logger.warning if folder == "error" else logger.info
+    log(
+        "Pickup %s: %s %s%s",
+        agency.organ_id,
+        path.name,
+        result["status"],
+        (
+            f" ({result.get('message')} [{result.get('element')}])"
+            if folder == "error"
+            else ""
+        ),
+    )
+    return result
+
+
+def pickup(portal, root=None, commit=True, limit=None):
     """Relay, then import each agency's inbox. Returns a report:
-    ``{"relayed": [...], "imported": [{file, status, ...}], "retried": n}``.
+    ``{"relayed": [...], "imported": [{file, agency, status, ...}],
+    "retried": n, "left": n}`` (``left``: files still waiting when
+    ``limit`` files were imported).
 
     With ``commit`` each file is imported in a transaction of its own;
     without it (tests of the logic only) nothing is committed.
     """
     root = root or exchange_directory()
-    report = {"relayed": relay(root), "imported": [], "retried": 0}
+    report = {"relayed": [], "imported": [], "retried": 0, "left": 0}
     if not root:
         return report
     with api.env.adopt_roles(["Manager"]):
         agencies = list(_agencies(portal))
+        # Every agency's folders first: relaying delivers to inboxes that
+        # exist.
         for agency in agencies:
             ensure_folders(agency.organ_id, root)
+        report["relayed"] = relay(root)
         for agency in agencies:
             inbox = agency_folder(agency.organ_id, root) / "inbox"
-            stale = inbox / CLAIMED
-            left = [
-                p
-                for p in _visible_files(stale)
-                if time.time() - p.stat().st_ctime > STALE_SECONDS
-            ]
-            for path in _visible_files(inbox) + left:
-                claimed = path if path.parent.name == CLAIMED else _claim(path)
-                if claimed is None:
+            for path in _waiting(inbox):
+                if limit is not None and len(report["imported"]) >= limit:
+                    report["left"] += 1
                     continue
-                result = _import_file(agency, claimed)
-                result["file"] = path.name
-                result["agency"] = agency.organ_id
-                result["time"] = datetime.now().isoformat(timespec="seconds")
-                if result["status"] == "retry":
-                    os.rename(claimed, _unique(inbox / path.name))
-                else:
-                    folder = "error" if result["status"] == "refused" else "done"
-                    _finish(claimed, inbox.parent / folder, result)
-                    log = logger.warning if folder == "error" else logger.info
-                    log(
-                        "Pickup %s: %s %s", agency.organ_id, path.name, result["status"]
-                    )
-                report["imported"].append(result)
+                result = _pick(agency, path, inbox)
+                if result is not None:
+                    report["imported"].append(result)
         if commit:
             transaction.begin()
         for agency in agencies:

@@ -23,6 +23,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import timezone
 from lxml import etree
 from phutho.intranet.dates import TIMEZONE
 
@@ -62,6 +64,14 @@ def _find_signature(root):
     return None, False
 
 
+def _covers_whole_message(signature):
+    """True when the signature's one reference is the whole document
+    (``URI=""``, enveloped): "see what is signed" - a signature over one
+    element would leave the rest, attachments included, unsigned."""
+    references = list(signature.iter(f"{{{DSIG_NAMESPACE}}}Reference"))
+    return len(references) == 1 and references[0].get("URI") == ""
+
+
 def _certificate(signature):
     for element in signature.iter("{*}X509Certificate"):
         text = "".join((element.text or "").split())
@@ -93,7 +103,15 @@ def verify(root):
         # valid; its dates are reported, trust is checked separately.
         verification_time=certificate.not_valid_before_utc,
         expect_references=1,
+        # Where edXML puts it: a signature elsewhere signs something else.
+        location=f"./{{{NAMESPACE}}}edXMLEnvelope/{{{NAMESPACE}}}edXMLHeader/",
     )
+    if not _covers_whole_message(signature):
+        result.reason = (
+            "The signature does not cover the whole message (its reference "
+            "is not the document itself)."
+        )
+        return result
     try:
         signxml.XMLVerifier().verify(root, x509_cert=certificate, expect_config=config)
     except (
@@ -106,17 +124,32 @@ def verify(root):
         result.reason = f"The signature cannot be checked ({error})."
         return result
     result.status = "valid"
+    now = datetime.now(timezone.utc)
+    if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
+        result.reason = "The certificate is not valid today (see its dates)."
     trusted_ca = setting("trusted_ca", "PHUTHO_EXCHANGE_TRUSTED_CA")
     if trusted_ca:
         try:
-            signxml.XMLVerifier().verify(root, ca_pem_file=trusted_ca)
+            signxml.XMLVerifier().verify(
+                root,
+                ca_pem_file=trusted_ca,
+                expect_config=signxml.SignatureConfiguration(
+                    expect_references=1, location=config.location
+                ),
+            )
             result.trusted = True
         except (
             signxml.exceptions.InvalidInput,
             signxml.exceptions.InvalidSignature,
+            ValueError,
+            OSError,
         ) as error:
             result.trusted = False
-            result.reason = f"The certificate is not trusted ({error})."
+            result.reason = " ".join(
+                filter(
+                    None, (result.reason, f"The certificate is not trusted ({error}).")
+                )
+            )
     return result
 
 

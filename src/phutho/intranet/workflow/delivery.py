@@ -188,13 +188,21 @@ def record_status(
 def status_log(outgoing):
     """The log as plain data: ``[{key, name, organ_id, transport, ...,
     entries: [{code, time, description, staff, event}]}]``, entries
-    oldest first."""
+    oldest first.
+
+    Times are compared to the second: status messages carry whole seconds
+    (``yyyy/MM/dd HH:mm:ss``), so within one second the order the log
+    learnt them in stands (sent, then received).
+    """
     result = []
     for recipient in (_log(outgoing) or {}).values():
         item = {k: v for k, v in recipient.items() if k != "entries"}
-        item["entries"] = sorted(
-            (dict(entry) for entry in recipient["entries"]), key=lambda e: e["time"]
+        entries = [dict(entry) for entry in recipient["entries"]]
+        order = sorted(
+            range(len(entries)),
+            key=lambda i: (entries[i]["time"].replace(microsecond=0), i),
         )
+        item["entries"] = [entries[i] for i in order]
         result.append(item)
     return result
 

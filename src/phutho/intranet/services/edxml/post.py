@@ -19,6 +19,8 @@ directory pickup (:mod:`phutho.intranet.exchange.pickup`) and answers its
 report.
 """
 
+from phutho.intranet import _
+from phutho.intranet.exc import InvalidDataError
 from phutho.intranet.exchange.api import import_message
 from phutho.intranet.exchange.errors import EdXMLError
 from phutho.intranet.exchange.errors import MessageTooLarge
@@ -91,10 +93,25 @@ class EdXMLPost(Service):
 
 
 class PickupPost(Service):
-    """Relay the outboxes and import every agency's inbox folder."""
+    """Relay the outboxes and import every agency's inbox folder
+    (``?limit=N`` files at most: the rest waits for the next call)."""
 
     def reply(self):
         from phutho.intranet.exchange.pickup import pickup
 
         alsoProvides(self.request, IDisableCSRFProtection)
-        return pickup(self.context, commit=True)
+        limit = self.request.form.get("limit")
+        if limit is not None:
+            if not str(limit).isdigit() or int(limit) < 1:
+                raise InvalidDataError(
+                    _(
+                        "error_pickup_limit",
+                        default="limit is the number of files to import at most: "
+                        "a whole number from 1.",
+                    ),
+                    field="limit",
+                )
+            limit = int(limit)
+        # Each file is imported and committed on its own (one bad file
+        # loses nothing of the others).
+        return pickup(self.context, commit=True, limit=limit)
