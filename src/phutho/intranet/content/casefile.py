@@ -62,6 +62,8 @@ class ICaseFile(model.Schema):
         vocabulary="phutho.intranet.CaseFileRights",
         default="restricted",
         required=False,
+        # Plone's own (Dublin Core) rights are "" until set: not a choice.
+        missing_value="",
     )
     language = schema.Choice(
         title=_("label_language", default="Language"),
