@@ -640,3 +640,44 @@ class TestUpgrade1003(unittest.TestCase):
         (row,) = delivery_status(document)
         self.assertEqual(len(row["log"]), 1)
         self.assertEqual(len(exchange_of(agency_obj).issued), 1)
+
+
+class TestConnectorDefect(unittest.TestCase):
+    """A connector that breaks does not refuse the issue: the message waits
+    in the outbox as failed, and the log says so."""
+
+    layer = PHUTHO_DEMO_INTEGRATION_TESTING
+
+    def test_issue_survives_a_broken_connector(self):
+        from phutho.intranet.exchange.interfaces import IConnector
+        from zope.component import getGlobalSiteManager
+        from zope.interface import implementer
+
+        @implementer(IConnector)
+        class Broken:
+            name, title, priority = "broken", "Broken", 99
+
+            def accepts(self, agency, recipient):
+                return True
+
+            def send(self, agency, recipient, item):
+                raise RuntimeError("platform down")
+
+        registry = getGlobalSiteManager()
+        broken = Broken()
+        registry.registerUtility(broken, IConnector, name="broken")
+        self.addCleanup(registry.unregisterUtility, broken, IConnector, "broken")
+        portal = self.layer["portal"]
+        login(portal, "chuyenvien.sotttt")
+        document = create_outgoing(
+            agency(portal, "so-tttt"),
+            "cntt",
+            external_recipients=["Văn phòng Chính phủ | 000.00.00.G22 |"],
+        )
+        run_transitions(portal, document, OUTGOING_TO_ISSUED)
+        self.assertEqual(api.content.get_state(document), "issued")
+        (item,) = outbox_items(agency(portal, "so-tttt"))
+        self.assertEqual(item.status, "failed")
+        self.assertIn("platform down", item.error)
+        (row,) = delivery_status(document, external=True)
+        self.assertEqual(row["log"][-1]["event"], "failed")

@@ -12,6 +12,7 @@ again (the pickup command calls it).
 from .interfaces import IConnector
 from .interfaces import TransportError
 from .store import exchange_of
+from BTrees.OOBTree import OOTreeSet
 from dataclasses import asdict
 from persistent import Persistent
 from phutho.intranet.dates import now
@@ -71,7 +72,31 @@ def choose(agency, recipient, preferred=None):
     return None
 
 
+RETRIED = ("held", "failed")
+
+
+def _track(agency, item):
+    """Keep the ids of the items to try again apart, so that the pickup
+    does not read the whole outbox every minute."""
+    state = exchange_of(agency)
+    waiting = item.status in RETRIED
+    if getattr(state, "pending", None) is None:
+        if not waiting:
+            return
+        state.pending = OOTreeSet()
+    if waiting:
+        state.pending.add(item.id)
+    elif item.id in state.pending:
+        state.pending.remove(item.id)
+
+
 def _send(agency, item, preferred=None):
+    item = _deliver(agency, item, preferred)
+    _track(agency, item)
+    return item
+
+
+def _deliver(agency, item, preferred=None):
     from .model import Organization
 
     recipient = Organization(**item.recipient)
@@ -93,6 +118,13 @@ def _send(agency, item, preferred=None):
     except TransportError as error:
         item.status, item.error = "failed", str(error)
         logger.warning("Outbox %s: %s failed: %s", item.id, connector.name, error)
+        return item
+    except Exception as error:
+        # A connector's defect must not refuse the transition that sends
+        # (issuing a document): the message waits in the outbox, logged,
+        # and the pickup tries again.
+        item.status, item.error = "failed", f"{error.__class__.__name__}: {error}"
+        logger.exception("Outbox %s: %s could not send", item.id, connector.name)
         return item
     item.transport = connector.name
     item.error = ""
@@ -129,10 +161,37 @@ def items(agency, status=None):
 
 def retry_held(agency):
     """Hand held and failed items to a connector again; returns how many
-    are now sent."""
+    are now sent. A document's message sent now is noted in the sender's
+    log of that recipient."""
+    state = exchange_of(agency, create=False)
+    pending = list(getattr(state, "pending", None) or ())
     sent = 0
-    for item in items(agency):
-        if item.status in ("held", "failed"):
-            if _send(agency, item, item.transport).status == "sent":
-                sent += 1
+    for item_id in pending:
+        item = state.outbox.get(item_id)
+        if item is None or item.status not in RETRIED:
+            state.pending.remove(item_id)
+            continue
+        if _send(agency, item, item.transport).status == "sent":
+            sent += 1
+            _log_sent(item)
     return sent
+
+
+def _log_sent(item):
+    from phutho.intranet.workflow.delivery import external_key
+    from phutho.intranet.workflow.delivery import record_status
+    from plone.app.uuid.utils import uuidToObject
+
+    document = uuidToObject(item.document_uid, unrestricted=True)
+    if item.kind != "document" or document is None:
+        return
+    recipient = item.recipient
+    record_status(
+        document,
+        external_key(
+            recipient.get("organ_id"), recipient.get("email"), recipient.get("name")
+        ),
+        "",
+        event="sent",
+        transport=item.transport,
+    )

@@ -206,24 +206,12 @@ def pickup(portal, root=None, commit=True, limit=None):
     """
     root = root or exchange_directory()
     report = {"relayed": [], "imported": [], "retried": 0, "left": 0}
-    if not root:
-        return report
     with api.env.adopt_roles(["Manager"]):
         agencies = list(_agencies(portal))
-        # Every agency's folders first: relaying delivers to inboxes that
-        # exist.
-        for agency in agencies:
-            ensure_folders(agency.organ_id, root)
-        report["relayed"] = relay(root)
-        for agency in agencies:
-            inbox = agency_folder(agency.organ_id, root) / "inbox"
-            for path in _waiting(inbox):
-                if limit is not None and len(report["imported"]) >= limit:
-                    report["left"] += 1
-                    continue
-                result = _pick(agency, path, inbox)
-                if result is not None:
-                    report["imported"].append(result)
+        if root:
+            _pick_up_folders(agencies, root, report, limit)
+        # Held items (e-mail without a queue, a folder that was missing)
+        # are tried again with or without an exchange directory.
         if commit:
             transaction.begin()
         for agency in agencies:
@@ -231,3 +219,20 @@ def pickup(portal, root=None, commit=True, limit=None):
         if commit:
             transaction.commit()
     return report
+
+
+def _pick_up_folders(agencies, root, report, limit):
+    """Relay, then import each agency's inbox files into ``report``."""
+    # Every agency's folders first: relaying delivers to inboxes that exist.
+    for agency in agencies:
+        ensure_folders(agency.organ_id, root)
+    report["relayed"] = relay(root)
+    for agency in agencies:
+        inbox = agency_folder(agency.organ_id, root) / "inbox"
+        for path in _waiting(inbox):
+            if limit is not None and len(report["imported"]) >= limit:
+                report["left"] += 1
+                continue
+            result = _pick(agency, path, inbox)
+            if result is not None:
+                report["imported"].append(result)

@@ -10,7 +10,8 @@
   messages find the document they answer without a catalog query.
 - ``inbox``: a log of the messages received (what, from whom, the result).
 - ``outbox``: the messages to send, each for one recipient through one
-  transport, and what became of them (see :mod:`.outbox`).
+  transport, and what became of them (see :mod:`.outbox`); ``pending``
+  the ids of those to try again (held or failed), made when first needed.
 """
 
 from BTrees.OOBTree import OOBTree
@@ -22,6 +23,8 @@ KEY = "phutho.intranet.exchange"
 
 class AgencyExchange(Persistent):
     """The exchange state of one agency."""
+
+    pending = None
 
     def __init__(self):
         self.received = OOBTree()
