@@ -12,6 +12,7 @@ from email.utils import format_datetime
 from email.utils import make_msgid
 
 import datetime
+import uuid
 
 POLICY = SMTP
 
@@ -24,10 +25,25 @@ def address(email, name=None):
     return Address(display_name=name or "", username=username, domain=domain)
 
 
+# "Message-ID: <id>" must stay on one line: MailHost folds headers at 78
+# characters and zope.sendmail's queue refuses a folded Message-ID.
+MESSAGE_ID_MAX = 78 - len("Message-ID: ")
+
+
 def new_message_id(sender_email):
-    """A fresh Message-ID in the sender's domain, with its angle brackets."""
+    """A fresh Message-ID in the sender's domain, with its angle brackets,
+    short enough to stay on one header line."""
     domain = sender_email.rsplit("@", 1)[-1] if sender_email else None
-    return make_msgid(idstring="phutho", domain=domain or None)
+    message_id = make_msgid(idstring="phutho", domain=domain or None)
+    if len(message_id) <= MESSAGE_ID_MAX:
+        return message_id
+    # A long domain: 128 random bits, then as much of the domain as fits.
+    local = uuid.uuid4().hex
+    room = MESSAGE_ID_MAX - len(local) - 3
+    labels = (domain or "phutho.local").split(".")
+    while len(labels) > 2 and len(".".join(labels)) > room:
+        labels = labels[1:]
+    return f"<{local}@{'.'.join(labels)[-room:].lstrip('.') or 'phutho'}>"
 
 
 def build_message(
