@@ -64,9 +64,9 @@ class AgencySection(BrowserView):
 
 
 SIGNATURE_TITLES = {
-    "valid": _("signature_valid", default="Valid signature"),
-    "invalid": _("signature_invalid", default="Invalid signature"),
-    "unsigned": _("signature_unsigned", default="Not signed"),
+    "valid": _("edxml_signature_valid", default="Valid signature"),
+    "invalid": _("edxml_signature_invalid", default="Invalid signature"),
+    "unsigned": _("edxml_signature_unsigned", default="Not signed"),
 }
 TRANSPORT_TITLES = {
     "internal": _("transport_internal", default="in the portal"),
@@ -75,9 +75,11 @@ TRANSPORT_TITLES = {
 }
 SIGNATURE_CLASSES = {"valid": "bg-success", "invalid": "bg-danger"}
 TRUST_TITLES = {
-    True: _("signature_trusted", default="The certificate chains to a trusted CA."),
+    True: _(
+        "edxml_signature_trusted", default="The certificate chains to a trusted CA."
+    ),
     False: _(
-        "signature_untrusted",
+        "edxml_signature_untrusted",
         default="The certificate does not chain to a trusted CA.",
     ),
 }
