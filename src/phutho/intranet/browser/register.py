@@ -16,6 +16,7 @@ from phutho.intranet.reports.registers import kinds_of
 from phutho.intranet.reports.registers import OUTGOING_COLUMNS  # noqa: F401
 from phutho.intranet.reports.registers import register_table
 from phutho.intranet.reports.tables import CSV_DELIMITERS  # noqa: F401
+from phutho.intranet.reports.tables import spreadsheet_safe  # noqa: F401
 from urllib.parse import urlencode
 from zope.i18n import translate
 
