@@ -311,8 +311,8 @@ class TestLeakTable(LeakCase):
             self.assertNotIn("WWW-Authenticate", response.headers)
         api_present = self.get(OTHER_AGENCY, f"++api++/{path}/{ANNEX_NAME}").json()
         api_absent = self.get(OTHER_AGENCY, f"++api++/{path}/khong-co.pdf").json()
-        self.assertEqual(api_present["type"], api_absent["type"])
-        self.assertEqual(api_present["context"], api_absent["context"])
+        self.assertEqual(api_present["error"], api_absent["error"])
+        self.assertEqual(api_present["error"]["type"], "NotFound")
 
     def test_a_persons_page_for_colleagues_only(self):
         fullname = api.user.get(userid="vanthu.sotttt").getProperty("fullname")

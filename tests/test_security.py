@@ -237,7 +237,7 @@ class TestThroughHttp(unittest.TestCase):
         )
 
     def test_duplicates_of_secret_documents_stay_secret(self):
-        secret_incoming(self.portal)
+        secret = secret_incoming(self.portal)
         api.user.create(
             username="thuong.sotttt",
             email="thuong@phutho.gov.vn",
@@ -250,7 +250,7 @@ class TestThroughHttp(unittest.TestCase):
             "title": "Bản sao",
             "document_type": "phuong-an",
             "sender_name": "Bộ Thông tin và Truyền thông",
-            "sender_organ_id": "000.00.00.G22",
+            "sender_organ_id": secret.sender_organ_id,
             "number_symbol": "77/PA-CAT",
             "document_date": "2026-11-20",
         }
@@ -263,6 +263,7 @@ class TestThroughHttp(unittest.TestCase):
             .text,
         )
         catalog = api.portal.get_tool("portal_catalog")
+        transaction.begin()  # see what the server committed
         before = len(catalog.unrestrictedSearchResults(portal_type="IncomingDocument"))
         response = self.as_("vanthu.sotttt").post(self.agency.absolute_url(), json=body)
         self.assertEqual(response.status_code, 409)  # its clerks are warned

@@ -103,3 +103,11 @@ class WorkflowRefusedError(PortalError):
     state). Named as plone.restapi names workflow refusals."""
 
     error_type = "WorkflowException"
+
+
+class UnauthorizedError(ForbiddenError):
+    """Refused to someone not signed in, or whose sign-in does not grant
+    this: signing in (again) may help."""
+
+    status = 401
+    error_type = "Unauthorized"

@@ -15,9 +15,12 @@ from AccessControl import getSecurityManager
 from phutho.intranet import _
 from phutho.intranet.exc import ForbiddenError
 from phutho.intranet.exc import InvalidDataError
+from phutho.intranet.exc import NotFoundError
+from phutho.intranet.exc import UnauthorizedError
 from plone.rest.interfaces import IAPIRequest
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from urllib.parse import parse_qsl
 from zope.component import getSiteManager
 from zope.i18n import translate
 from zope.interface import implementedBy
@@ -27,6 +30,7 @@ from zope.interface import providedBy
 import html
 import json
 import logging
+import re
 
 logger = logging.getLogger("phutho.intranet.errors")
 
@@ -111,9 +115,8 @@ class RefusalView(BrowserView):
     def translate(self, message):
         return translate(message, context=self.request)
 
-    def fall_through(self):
-        """Render the error as Plone (or plone.rest) would: the view
-        registered for ``Exception`` itself."""
+    def fallback_view(self):
+        """The view Plone (or plone.rest) registered for ``Exception``."""
         factory = getSiteManager().adapters.lookup(
             (implementedBy(Exception), providedBy(self.request)),
             Interface,
@@ -123,7 +126,11 @@ class RefusalView(BrowserView):
         parent = getattr(self, "__parent__", None)
         if parent is not None:
             view.__parent__ = parent
-        return view()
+        return view
+
+    def fall_through(self):
+        """Render the error as Plone (or plone.rest) would."""
+        return self.fallback_view()()
 
 
 class BadJSONView(RefusalView):
@@ -148,9 +155,9 @@ class SearchTextView(RefusalView):
         return InvalidDataError(
             _(
                 "error_search_text",
-                default="The search text cannot be read (${detail}). Write words, "
-                "optionally joined by AND, OR or NOT with something on both sides.",
-                mapping={"detail": str(self.context)},
+                default="The search text cannot be read. Write words, optionally "
+                "joined by AND, OR or NOT with something on both sides, and "
+                "close every bracket.",
             ),
             field="SearchableText",
         )
@@ -164,14 +171,44 @@ class BadParameterView(RefusalView):
     def refusal(self):
         if not raised_in(self.context, "ZPublisher.Converters"):
             return None
+        name, value, kind = converted_parameter(self.request)
         return InvalidDataError(
             _(
                 "error_bad_parameter",
-                default="A value in the address or the form has the wrong form: "
-                "${detail}.",
-                mapping={"detail": str(self.context)},
-            )
+                default="${field}: '${value}' is not ${kind}.",
+                mapping={
+                    "field": name or "-",
+                    "value": (value or "")[:100],
+                    "kind": translate(kind, context=self.request),
+                },
+            ),
+            field=name,
         )
+
+
+# ZPublisher's converters a refusal can name, and what they expect.
+CONVERTED_KINDS = {
+    "int": (int, _("kind_whole_number", default="a whole number")),
+    "long": (int, _("kind_whole_number", default="a whole number")),
+    "float": (float, _("kind_decimal_number", default="a number")),
+}
+
+
+def converted_parameter(request):
+    """``(name, value, kind)`` of the query-string parameter whose
+    ``:int``/``:float`` conversion fails (ZPublisher stops before it
+    records which one), or ``(None, None, kind)``."""
+    for key, value in parse_qsl(request.get("QUERY_STRING") or "", True):
+        name, _sep, converter = key.partition(":")
+        converter = converter.split(":")[0]
+        if converter not in CONVERTED_KINDS:
+            continue
+        convert, kind = CONVERTED_KINDS[converter]
+        try:
+            convert(value.strip())
+        except ValueError:
+            return name, value, kind
+    return None, None, _("kind_value_of_its_type", default="a value of its type")
 
 
 def raised_in(error, module_name):
@@ -197,17 +234,43 @@ class CopyRefusedView(RefusalView):
         )
 
 
+# plone.restapi's words for a search value of the wrong type.
+QUERY_VALUE_RE = re.compile(
+    r"Query value (?P<value>.*) for index <\w+ at (?P<index>\w+)> must be of "
+    r"type .*?(?P<type>DateTime|int|bool|str)"
+)
+
+
 class QueryView(RefusalView):
     """plone.restapi could not read a search query (a date index asked
     for ``garbage``, a query record without ``query``)."""
 
     def refusal(self):
+        match = QUERY_VALUE_RE.search(str(self.context))
+        if match is None:
+            return InvalidDataError(
+                _(
+                    "error_search_query",
+                    default="The search query cannot be read: give each "
+                    "search field a value, or a record with a 'query' key.",
+                )
+            )
+        kind = {
+            "DateTime": _("kind_date", default="a date (YYYY-MM-DD)"),
+            "int": _("kind_whole_number", default="a whole number"),
+            "bool": _("kind_bool", default="true/false"),
+        }.get(match.group("type"), _("kind_text", default="text"))
         return InvalidDataError(
             _(
-                "error_search_query",
-                default="The search query cannot be read: ${detail}.",
-                mapping={"detail": str(self.context)[:300]},
-            )
+                "error_search_value",
+                default="${field}: ${value} is not ${kind}.",
+                mapping={
+                    "field": match.group("index"),
+                    "value": match.group("value")[:100],
+                    "kind": translate(kind, context=self.request),
+                },
+            ),
+            field=match.group("index"),
         )
 
 
@@ -225,5 +288,47 @@ class BadRequestView(RefusalView):
                 "error_bad_request",
                 default="The request cannot be taken: ${detail}",
                 mapping={"detail": detail or "-"},
+            )
+        )
+
+
+class UnauthorizedView(RefusalView):
+    """Zope's ``Unauthorized`` over the REST API, in the portal's error
+    model (status 401 as before). Pages keep Plone's own answer: the
+    login form."""
+
+    def refusal(self):
+        if not wants_json(self.request):
+            return None
+        return UnauthorizedError(
+            _(
+                "error_unauthorized",
+                default="You may not do this here. Sign in with an account that "
+                "may (Basic auth, or a token from POST @login).",
+            )
+        )
+
+
+class NotFoundView(RefusalView):
+    """``NotFound`` over the REST API, in the portal's error model, after
+    plone.rest's redirects of moved content. Pages keep Plone's page."""
+
+    def __call__(self):
+        if wants_json(self.request):
+            fallback = self.fallback_view()
+            attempt = getattr(fallback, "attempt_redirect", None)
+            if attempt is not None and attempt():
+                self.request.response.setBody("", lock=True)
+                return ""
+        return super().__call__()
+
+    def refusal(self):
+        if not wants_json(self.request):
+            return None
+        return NotFoundError(
+            _(
+                "error_not_found",
+                default="There is nothing at this address: it is wrong, or what "
+                "it named was removed.",
             )
         )
