@@ -36,15 +36,15 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_for_port(port, process=None, timeout=120, what="server"):
-    """Wait until something accepts connections on ``port``; fail early
-    when ``process`` died."""
+def wait_for_port(port, process=None, timeout=120, what="server", host="127.0.0.1"):
+    """Wait until something accepts connections on ``host:port``; fail
+    early when ``process`` died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"{what} exited with {process.returncode}")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
+            with socket.create_connection((host, port), timeout=1):
                 return
         except OSError:
             time.sleep(0.2)
@@ -109,15 +109,27 @@ class Process:
             )
 
     def stop(self, timeout=60):
-        """SIGTERM, then SIGKILL after ``timeout`` seconds."""
-        if self.process is None or self.process.poll() is not None:
+        """SIGTERM to the process and its children (its process group),
+        SIGKILL to what is left after ``timeout`` seconds; returns once
+        none is left (a child may hold a lock the next start needs)."""
+        if self.process is None:
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
+        group = self.process.pid
+        deadline = time.monotonic() + timeout
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(group, sig)
+            except ProcessLookupError:
+                break
+            while time.monotonic() < deadline:
+                self.process.poll()  # reap the leader
+                try:
+                    os.killpg(group, 0)
+                except ProcessLookupError:
+                    return
+                time.sleep(0.2)
+            deadline = time.monotonic() + 10
+        self.process.poll()
 
     @property
     def running(self):
@@ -547,6 +559,8 @@ class DocumentedCommands:
                 continue
             if command.endswith("&"):
                 self.start(command[:-1].strip())
+            elif command.split()[:2] == ["make", "run"]:
+                self.start(command, timeout=timeout)  # it serves until stopped
             else:
                 run(["bash", "-c", command], timeout, self.env, self.checkout)
             self.ran.append(command)
@@ -556,11 +570,23 @@ class DocumentedCommands:
         process = Process(name, self.checkout / "var" / "services")
         process.spawn(["bash", "-c", f"exec {command}"], self.env, self.checkout)
         self.services.append(process)
-        port = self.service_port(command)
+        host, port = self.service_address(command)
         try:
-            wait_for_port(port, process.process, timeout, command)
+            wait_for_port(port, process.process, timeout, command, host)
         except Exception as error:
+            process.stop()
             raise RuntimeError(f"{error}\n{tail(process.stdout)}") from error
+
+    def service_address(self, command):
+        """The (host, port) a runzeo, runwsgi or ``make run`` command line
+        will listen on."""
+        words = command.split()
+        if words[:2] == ["make", "run"]:
+            given = dict(w.split("=", 1) for w in words if "=" in w)
+            host = given.get("HOST", self.env.get("HOST", "127.0.0.1"))
+            port = given.get("PORT", self.env.get("PORT", 8080))
+            return ("127.0.0.1" if host == "0.0.0.0" else host), int(port)
+        return "127.0.0.1", self.service_port(command)
 
     def service_port(self, command):
         """The port a runzeo or runwsgi command line will listen on."""
