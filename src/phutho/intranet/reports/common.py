@@ -80,11 +80,12 @@ def state_title(portal_type, state):
     return text(title)
 
 
-def history_time(document, actions, last=False):
+def history_time(document, actions, last=False, history=None):
     """Local time of the first (or ``last``) history entry whose action
-    is one of ``actions``, or None."""
+    is one of ``actions``, or None. ``history``: the entries if already
+    read (a report reads them once per document)."""
     found = None
-    for entry in history_of(document):
+    for entry in history if history is not None else history_of(document):
         if entry.get("action") in actions:
             found = entry
             if not last:
@@ -92,34 +93,34 @@ def history_time(document, actions, last=False):
     return localize(found["time"]) if found is not None else None
 
 
-def handover_time(document):
+def handover_time(document, history=None):
     """Ngày chuyển: when the document was handed over to whoever handles
     it. An incoming document: its first assignment (the leader hands it to
     the lead unit or person); an outgoing one: its issue (sent to the
     recipients)."""
     if document.portal_type == "IncomingDocument":
-        return history_time(document, ("assign",))
-    return history_time(document, ("issue",), last=True)
+        return history_time(document, ("assign",), history=history)
+    return history_time(document, ("issue",), last=True, history=history)
 
 
-def completion_time(document):
+def completion_time(document, history=None):
     """When the handling was last completed, or None."""
-    return history_time(document, ("complete",), last=True)
+    return history_time(document, ("complete",), last=True, history=history)
 
 
-def latest_progress(document):
+def latest_progress(document, history=None):
     """The last progress percent recorded, or None."""
     percent = None
-    for entry in history_of(document):
+    for entry in history if history is not None else history_of(document):
         if entry.get("action") == "progress" and entry.get("percent") is not None:
             percent = entry["percent"]
     return percent
 
 
-def reply_symbols(document):
+def reply_symbols(document, history=None):
     """Số, ký hiệu of the replies recorded at completion (newest last)."""
     symbols = []
-    for entry in history_of(document):
+    for entry in history if history is not None else history_of(document):
         symbol = entry.get("reply_symbol")
         if entry.get("action") == "complete" and symbol and symbol not in symbols:
             symbols.append(symbol)

@@ -25,6 +25,7 @@ from phutho.intranet.workflow.assignment import assignments_of
 from phutho.intranet.workflow.assignment import earliest_deadline
 from phutho.intranet.workflow.assignment import is_overdue
 from phutho.intranet.workflow.assignment import OPEN_STATES
+from phutho.intranet.workflow.history import history_of
 from plone import api
 from plone.app.uuid.utils import uuidToObject
 
@@ -179,6 +180,7 @@ class RegisterRows:
 
     def followup(self, document):
         state = api.content.get_state(document, default=None)
+        history = history_of(document)
         return (
             format_number(document.arrival_number),
             format_date(document.arrival_date),
@@ -187,8 +189,8 @@ class RegisterRows:
             common.subject(document),
             self.receivers(document, lead_only=True),
             format_date(earliest_deadline(document) or due_date(document)),
-            progress_text(document, state),
-            "; ".join(replies(document)),
+            progress_text(document, state, history),
+            "; ".join(replies(document, history)),
             "; ".join(self.notes(document)),
         )
 
@@ -223,19 +225,19 @@ def due_date(document):
     return min(latest) if latest else getattr(document, "processing_deadline", None)
 
 
-def progress_text(document, state):
+def progress_text(document, state, history=None):
     """Tiến độ giải quyết: the state, the last percent, completion date
     and whether it was on time, or overdue."""
     parts = [common.state_title(document.portal_type, state)]
     if state == "completed":
-        done = common.completion_time(document)
+        done = common.completion_time(document, history)
         if done is not None:
             parts.append(format_date(done))
         due = due_date(document)
         if due is not None and done is not None and done.date() > due:
             parts.append("trễ hạn")
     elif state in OPEN_STATES:
-        percent = common.latest_progress(document)
+        percent = common.latest_progress(document, history)
         if percent is not None:
             parts.append(f"{percent}%")
         if is_overdue(document, state):
@@ -243,10 +245,10 @@ def progress_text(document, state):
     return " – ".join(part for part in parts if part)
 
 
-def replies(document):
+def replies(document, history=None):
     """Số, ký hiệu of the documents answering this one: the reply named at
     completion, and outgoing documents that say they reply to it."""
-    symbols = list(common.reply_symbols(document))
+    symbols = list(common.reply_symbols(document, history))
     for relation in api.relation.get(
         target=document, relationship="in_reply_to", unrestricted=True
     ):
