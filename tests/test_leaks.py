@@ -314,6 +314,19 @@ class TestLeakTable(LeakCase):
         self.assertEqual(api_present["error"], api_absent["error"])
         self.assertEqual(api_present["error"]["type"], "NotFound")
 
+    def test_other_refusals_answer_as_before(self):
+        """Where nothing is concealed (the document sits in a month folder
+        anyone may list) the refusal is the portal's usual one: the login
+        page for a browser, a 401 in the error model over the API."""
+        path = "/".join(self.secret.getPhysicalPath()[2:])
+        page = self.get(ANONYMOUS, path, html=True)
+        self.assertEqual(page.status_code, 302)
+        self.assertIn("require_login", page.headers["Location"])
+        for persona in (ANONYMOUS, OTHER_AGENCY):
+            answer = self.get(persona, f"++api++/{path}")
+            self.assertEqual(answer.status_code, 401)
+            self.assertEqual(answer.json()["error"]["type"], "Unauthorized")
+
     def test_a_persons_page_for_colleagues_only(self):
         fullname = api.user.get(userid="vanthu.sotttt").getProperty("fullname")
         self.assertTrue(fullname)

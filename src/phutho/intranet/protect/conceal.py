@@ -18,6 +18,7 @@ from Acquisition import aq_inner
 from Acquisition import aq_parent
 from phutho.intranet import _
 from phutho.intranet.exc import ForbiddenError
+from phutho.intranet.exc import UnauthorizedError
 from plone.app.uuid.utils import uuidToObject
 from plone.outputfilters.browser.resolveuid import ResolveUIDView
 from plone.protect.authenticator import isAnonymousUser
@@ -30,7 +31,6 @@ from zExceptions import NotFound
 from zope.component import getSiteManager
 from zope.component import queryMultiAdapter
 from zope.component.hooks import getSite
-from zope.interface import implementedBy
 from zope.interface import Interface
 from zope.interface import providedBy
 from zope.publisher.interfaces.browser import IBrowserView
@@ -38,13 +38,6 @@ from zope.publisher.interfaces.browser import IBrowserView
 import logging
 
 logger = logging.getLogger("phutho.intranet.protect")
-
-
-class UnauthorizedError(ForbiddenError):
-    """Refused to someone not signed in: signing in may help."""
-
-    status = 401
-    error_type = "Unauthorized"
 
 
 def refusal(message):
@@ -136,14 +129,14 @@ class UnauthorizedView(BrowserView):
         return self.render(NotFound(request.get("URL", "")))
 
     def render(self, error):
-        """Render ``error`` with the view Plone (or plone.rest) would use."""
+        """Render ``error`` as it would be without this view: a NotFound as
+        any other; an Unauthorized with the view registered for it on every
+        layer (the portal's error model), which hands pages on to Plone."""
         if isinstance(error, NotFound):
             view = queryMultiAdapter((error, self.request), name="index.html")
-        else:  # the view for Exception: ours answers Unauthorized
+        else:
             factory = getSiteManager().adapters.lookup(
-                (implementedBy(Exception), providedBy(self.request)),
-                Interface,
-                name="index.html",
+                (providedBy(error), Interface), Interface, name="index.html"
             )
             view = factory(error, self.request)
         parent = getattr(self, "__parent__", None)
