@@ -17,6 +17,9 @@ command -v tesseract >/dev/null || packages+=(tesseract-ocr)
 command -v gs >/dev/null || packages+=(ghostscript)
 command -v qpdf >/dev/null || packages+=(qpdf)
 fc-list 2>/dev/null | grep -qi "liberation serif" || packages+=(fonts-liberation2)
+# docs/operations.md's blob backup, and the drills' clock (scripts/drills.py).
+command -v rsync >/dev/null || packages+=(rsync)
+command -v faketime >/dev/null || packages+=(faketime)
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0
