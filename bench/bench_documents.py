@@ -6,7 +6,7 @@ Run under zconsole against a throw-away instance (``make bench`` does it):
         [--count 100000] [--checkpoints 1000,10000,100000] [--repeat 50]
 
 Creates (or reuses) the site ``bench`` with the demo data, then adds
-incoming documents to Sở TT&TT the way clerks do: created, registered (a
+incoming documents to Sở KH&CN the way clerks do: created, registered (a
 real register number), and one in four assigned to a unit and re-assigned
 to one specialist; one transaction per document, as one request each. Arrivals are spread evenly over the last two years, so
 documents are filed in 24 month folders as they would be in production. Commits every ``--batch`` documents. At each checkpoint
@@ -121,16 +121,16 @@ def create(app, agency, start, stop, total, started, first, args, rng):
     unit_uid = agency["cntt"].UID()
     deadline = (today() + timedelta(days=15)).isoformat()
     for serial in range(start, stop):
-        as_user(app, "vanthu.sotttt")
+        as_user(app, "vanthu.sokhcn")
         doc = make_document(agency, serial + 1, arrival(serial, total), rng)
         do_transition(doc, "register")
         if serial % 4 == 0:
             do_transition(doc, "submit")
-            as_user(app, "lanhdao.sotttt")
+            as_user(app, "lanhdao.sokhcn")
             lead = {"kind": "unit", "id": unit_uid, "deadline": deadline}
             do_transition(doc, "assign", data={"lead": lead})
-            as_user(app, "truongphong.sotttt")
-            do_transition(doc, "reassign", data={"handler": "chuyenvien.sotttt"})
+            as_user(app, "truongphong.sokhcn")
+            do_transition(doc, "reassign", data={"handler": "chuyenvien.sokhcn"})
         transaction.commit()  # one transaction per document, as one request each
         if (serial + 1) % args.batch == 0:
             app._p_jar.cacheGC()
@@ -161,13 +161,13 @@ def measure(app, agency, latest, args):
         "query": [DateTime(month_start.isoformat()), DateTime(month_end.isoformat())],
         "range": "min:max",
     }
-    user = api.user.get(userid="chuyenvien.sotttt")
-    principals = ["chuyenvien.sotttt"] + [
+    user = api.user.get(userid="chuyenvien.sokhcn")
+    principals = ["chuyenvien.sokhcn"] + [
         g.getId() for g in api.group.get_groups(user=user)
     ]
     queries = {
         "pending (specialist)": (
-            "chuyenvien.sotttt",
+            "chuyenvien.sokhcn",
             lambda: len(
                 catalog(
                     assignees=principals,
@@ -178,7 +178,7 @@ def measure(app, agency, latest, args):
             ),
         ),
         "register month (clerk)": (
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             lambda: len(
                 catalog(
                     register_uid=register_uid,
@@ -189,7 +189,7 @@ def measure(app, agency, latest, args):
             ),
         ),
         "full text 'quyet dinh duong' (clerk)": (
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             lambda: len(catalog(SearchableText="quyet dinh duong", sort_limit=50)[:50]),
         ),
     }
@@ -209,14 +209,14 @@ def main(app):
         int(c) for c in args.checkpoints.split(",") if int(c) <= args.count
     )
     site, created = ensure_site(app, site_id="bench", demo=True)
-    agency = site["co-quan"]["so-tttt"]
+    agency = site["co-quan"]["so-khcn"]
     catalog = api.portal.get_tool("portal_catalog")
     existing = len(
         catalog.unrestrictedSearchResults(
             portal_type="IncomingDocument", path="/".join(agency.getPhysicalPath())
         )
     )
-    print(f"Site bench: {existing} incoming documents in so-tttt before the run")
+    print(f"Site bench: {existing} incoming documents in so-khcn before the run")
     started = time.time()
     done = existing
     for checkpoint in checkpoints:

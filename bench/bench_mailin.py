@@ -29,7 +29,7 @@ import subprocess
 import sys
 import time
 
-MAILBOX = "vanthu.sotttt@phutho.gov.vn"
+MAILBOX = "vanthu.sokhcn@phutho.gov.vn"
 
 
 def pdf(size):
@@ -53,7 +53,7 @@ def message(index, data):
     msg["From"] = "Sở Y tế tỉnh Hà Nam <vanthu@syt.hanam.gov.vn>"
     msg["To"] = MAILBOX
     msg["Message-ID"] = make_msgid(domain="syt.hanam.gov.vn")
-    msg.set_content("Kính gửi Sở Thông tin và Truyền thông.")
+    msg.set_content("Kính gửi Sở Khoa học và Công nghệ.")
     msg.add_attachment(
         data,
         maintype="application",

@@ -7,7 +7,7 @@ Run under zconsole against a throw-away instance (as ``make bench``):
     .venv/bin/zconsole run bench/var/instance/etc/zope.conf bench/bench_reports.py \
         [--count 20000] [--repeat 10]
 
-Adds ``--count`` incoming documents to Sở TT&TT (on the site ``bench``, made
+Adds ``--count`` incoming documents to Sở KH&CN (on the site ``bench``, made
 with the demo data when missing), arriving evenly over the last year: each
 registered; one in two assigned to a unit with a deadline; of those, one in
 three completed on time, one in three completed late, one in three open
@@ -95,7 +95,7 @@ def create(site, agency, start, total, rng):
     register = agency["so-den"]
     units = [agency["cntt"].UID(), agency["vp"].UID()]
     began = time.time()
-    as_user(site, "vanthu.sotttt")
+    as_user(site, "vanthu.sokhcn")
     for serial in range(start, total):
         when = now() - timedelta(days=365) + timedelta(days=365) * serial / total
         doc = add_document(
@@ -114,7 +114,7 @@ def create(site, agency, start, total, rng):
         )
         doc.register = register.UID()
         doc.arrival_number = next_number(register, when.year)
-        record(doc, "register", actor="vanthu.sotttt", state="registered")
+        record(doc, "register", actor="vanthu.sokhcn", state="registered")
         state = "registered"
         if serial % 2 == 0:
             kind = serial % 6
@@ -128,16 +128,16 @@ def create(site, agency, start, total, rng):
                 "unit",
                 rng.choice(units),
                 deadline,
-                assigned_by="lanhdao.sotttt",
+                assigned_by="lanhdao.sokhcn",
             )
             replace_assignments(doc, [entry])
-            record(doc, "assign", actor="lanhdao.sotttt", state="assigned")
+            record(doc, "assign", actor="lanhdao.sokhcn", state="assigned")
             state = "assigned"
             if kind in (0, 2):  # completed: on time (0) or late (2)
                 close_all(doc, completion=True)
-                record(doc, "complete", actor="truongphong.sotttt", state="completed")
+                record(doc, "complete", actor="truongphong.sokhcn", state="completed")
                 state = "completed"
-        set_state(doc, state, "vanthu.sotttt")
+        set_state(doc, state, "vanthu.sokhcn")
         update_local_roles(doc, reindex=False)
         doc.reindexObject()
         if (serial + 1) % 200 == 0:
@@ -166,7 +166,7 @@ def main(app):
     rng = random.Random(args.seed)
     site, _created = ensure_site(app, "bench")
     setSite(site)
-    agency = site["co-quan"]["so-tttt"]
+    agency = site["co-quan"]["so-khcn"]
     catalog = api.portal.get_tool("portal_catalog")
     have = len(
         catalog.unrestrictedSearchResults(
@@ -184,32 +184,32 @@ def main(app):
     queries = (
         (
             "register, last month, every row",
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             lambda: register_table(register, month).total,
         ),
         (
             "register, one year, first 500 rows",
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             lambda: register_table(register, year, limit=500).total,
         ),
         (
             "follow-up register, last month",
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             lambda: register_table(register, month, "followup").total,
         ),
         (
             "statistics, agency, one year",
-            "lanhdao.sotttt",
+            "lanhdao.sokhcn",
             lambda: Scope(agency).compute(year)["total"]["received"],
         ),
         (
             "statistics, unit, one year",
-            "lanhdao.sotttt",
+            "lanhdao.sokhcn",
             lambda: Scope(agency["cntt"]).compute(year)["total"]["received"],
         ),
         (
             "advanced search, signer folded",
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             lambda: len(search({"signer": "nguyen van an"}, site)[0]),
         ),
     )

@@ -1,6 +1,6 @@
 """Write a corpus of hostile and odd mail for the mail-in tests.
 
-    python3 scripts/mail_corpus.py OUTDIR [--to vanthu.sotttt@phutho.gov.vn]
+    python3 scripts/mail_corpus.py OUTDIR [--to vanthu.sokhcn@phutho.gov.vn]
 
 Each message is an ``.eml`` file in OUTDIR, listed in ``manifest.json`` with
 the envelope recipients and its documented outcome:
@@ -26,7 +26,7 @@ import re
 import unicodedata
 import zipfile
 
-TO = "vanthu.sotttt@phutho.gov.vn"
+TO = "vanthu.sokhcn@phutho.gov.vn"
 OTHER = "vanthu.sonoivu@phutho.gov.vn"
 UNKNOWN = "khongco@phutho.gov.vn"
 FROM = "Sở Y tế tỉnh Hà Nam <vanthu@syt.hanam.gov.vn>"

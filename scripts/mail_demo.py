@@ -1,11 +1,11 @@
 """Send a demo document by mail to the running ingester (``make run``).
 
-    python3 scripts/mail_demo.py [--to vanthu.sotttt@phutho.gov.vn]
+    python3 scripts/mail_demo.py [--to vanthu.sokhcn@phutho.gov.vn]
                                  [--host 127.0.0.1] [--port 8025] [--pdf FILE]
 
 The message (a công văn with a small PDF, or FILE) lands in the agency whose
 document mailbox is ``--to`` as an incoming document waiting for its clerk
-(sign in as ``vanthu.sotttt``, password in README). Standard library only.
+(sign in as ``vanthu.sokhcn``, password in README). Standard library only.
 """
 
 from email.message import EmailMessage
@@ -23,7 +23,7 @@ PDF = (
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--to", default="vanthu.sotttt@phutho.gov.vn")
+    parser.add_argument("--to", default="vanthu.sokhcn@phutho.gov.vn")
     parser.add_argument(
         "--sender", default="Sở Y tế tỉnh Hà Nam <vanthu@syt.hanam.gov.vn>"
     )
@@ -41,7 +41,7 @@ def main():
     msg["To"] = args.to
     msg["Message-ID"] = make_msgid(domain="syt.hanam.gov.vn")
     msg.set_content(
-        "Kính gửi Sở Thông tin và Truyền thông,\n\n"
+        "Kính gửi Sở Khoa học và Công nghệ,\n\n"
         "Sở Y tế tỉnh Hà Nam đề nghị phối hợp triển khai hồ sơ sức khỏe điện tử.\n"
     )
     data = open(args.pdf, "rb").read() if args.pdf else PDF

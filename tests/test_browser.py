@@ -42,7 +42,7 @@ class BrowserCase(unittest.TestCase):
     def setUp(self):
         self.app = self.layer["app"]
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
 
     # -- fixtures, made through the Python API as the right person --
 
@@ -51,21 +51,21 @@ class BrowserCase(unittest.TestCase):
             return function(*args, **kwargs)
 
     def incoming(self, **fields):
-        return self.as_user("vanthu.sotttt", create_incoming, self.agency, **fields)
+        return self.as_user("vanthu.sokhcn", create_incoming, self.agency, **fields)
 
     def step(self, user_id, document, transition, **data):
         self.as_user(user_id, do_transition, document, transition, data=data)
 
     def submitted(self, **fields):
         document = self.incoming(**fields)
-        self.step("vanthu.sotttt", document, "register")
-        self.step("vanthu.sotttt", document, "submit")
+        self.step("vanthu.sokhcn", document, "register")
+        self.step("vanthu.sokhcn", document, "submit")
         return document
 
     def assigned(self, lead, **fields):
         document = self.submitted(**fields)
         lead = dict(lead, deadline=in_days(7).isoformat())
-        self.step("lanhdao.sotttt", document, "assign", lead=lead)
+        self.step("lanhdao.sokhcn", document, "assign", lead=lead)
         return document
 
     # -- the browser --
@@ -94,7 +94,7 @@ class TestTransitionForms(BrowserCase):
     def test_clerk_registers_through_the_form(self):
         document = self.incoming()
         transaction.commit()
-        browser = self.browser("vanthu.sotttt")
+        browser = self.browser("vanthu.sokhcn")
         browser.open(document.absolute_url())
         self.assertEqual(self.texts(browser, "#doc-history .phutho-timeline-entry"), [])
         browser.getLink(id="doc-action-register").click()
@@ -126,7 +126,7 @@ class TestTransitionForms(BrowserCase):
         self.submitted()
         twin = self.incoming()  # same number, symbol and issuing agency
         transaction.commit()
-        browser = self.browser("vanthu.sotttt")
+        browser = self.browser("vanthu.sokhcn")
         browser.open(f"{twin.absolute_url()}/@@transition?workflow_action=register")
         browser.getControl(name="form.submitted").click()
         self.assertTrue(self.page(browser).cssselect("#error-allow_duplicate"))
@@ -139,7 +139,7 @@ class TestTransitionForms(BrowserCase):
         document = self.submitted()
         transaction.commit()
         before = len(history_of(document))
-        browser = self.browser("lanhdao.sotttt")
+        browser = self.browser("lanhdao.sokhcn")
         browser.open(f"{document.absolute_url()}/@@transition?workflow_action=assign")
         browser.getControl(name="lead").value = [f"unit:{self.agency['cntt'].UID()}"]
         browser.getControl(name="instructions").value = "Phòng CNTT chủ trì."
@@ -159,12 +159,12 @@ class TestTransitionForms(BrowserCase):
         document = self.submitted()
         transaction.commit()
         deadline = in_days(5)
-        browser = self.browser("lanhdao.sotttt")
+        browser = self.browser("lanhdao.sokhcn")
         browser.open(document.absolute_url())
         browser.getLink(id="doc-action-assign").click()
         browser.getControl(name="lead").value = [f"unit:{self.agency['cntt'].UID()}"]
         browser.getControl(name="deadline").value = deadline.isoformat()
-        browser.getControl(name="coordinators:list").value = ["user:chuyenvien2.sotttt"]
+        browser.getControl(name="coordinators:list").value = ["user:chuyenvien2.sokhcn"]
         browser.getControl(name="instructions").value = (
             "Phòng CNTT chủ trì, Văn phòng phối hợp."
         )
@@ -194,23 +194,23 @@ class TestTransitionForms(BrowserCase):
     def test_head_of_unit_hands_over_inside_the_unit(self):
         document = self.assigned({"kind": "unit", "id": self.agency["cntt"].UID()})
         transaction.commit()
-        browser = self.browser("truongphong.sotttt")
+        browser = self.browser("truongphong.sokhcn")
         browser.open(f"{document.absolute_url()}/@@transition?workflow_action=reassign")
         handler = browser.getControl(name="handler")
-        self.assertIn("chuyenvien.sotttt", handler.options)
-        self.assertNotIn("chuyenvien2.sotttt", handler.options)  # another unit
+        self.assertIn("chuyenvien.sokhcn", handler.options)
+        self.assertNotIn("chuyenvien2.sokhcn", handler.options)  # another unit
         self.assertFalse(self.page(browser).cssselect("#transition-lead"))
-        handler.value = ["chuyenvien.sotttt"]
+        handler.value = ["chuyenvien.sokhcn"]
         browser.getControl(name="form.submitted").click()
         transaction.begin()
         self.assertEqual(
-            history_of(document)[-1]["assignees"][0]["id"], "chuyenvien.sotttt"
+            history_of(document)[-1]["assignees"][0]["id"], "chuyenvien.sokhcn"
         )
 
     def test_return_needs_a_reason(self):
         document = self.incoming()
         transaction.commit()
-        browser = self.browser("vanthu.sotttt")
+        browser = self.browser("vanthu.sokhcn")
         browser.open(
             f"{document.absolute_url()}/@@transition?workflow_action=return_to_sender"
         )
@@ -225,13 +225,13 @@ class TestTransitionForms(BrowserCase):
         self.assertEqual(self.state(document), "returned")
 
     def test_complete_links_the_reply(self):
-        document = self.assigned({"kind": "user", "id": "chuyenvien.sotttt"})
-        self.step("chuyenvien.sotttt", document, "start")
+        document = self.assigned({"kind": "user", "id": "chuyenvien.sokhcn"})
+        self.step("chuyenvien.sokhcn", document, "start")
         reply = self.as_user(
-            "chuyenvien.sotttt", create_outgoing, self.agency, "cntt", title="Trả lời"
+            "chuyenvien.sokhcn", create_outgoing, self.agency, "cntt", title="Trả lời"
         )
         transaction.commit()
-        browser = self.browser("chuyenvien.sotttt")
+        browser = self.browser("chuyenvien.sokhcn")
         browser.open(f"{document.absolute_url()}/@@transition?workflow_action=complete")
         browser.getControl(name="reply").value = [reply.UID()]
         browser.getControl(name="form.submitted").click()
@@ -252,7 +252,7 @@ class TestRefusals(BrowserCase):
     def test_no_button_and_no_transition_without_the_workflow(self):
         document = self.submitted()
         transaction.commit()
-        browser = self.browser("vanthu.sotttt")  # may read it, may not assign
+        browser = self.browser("vanthu.sokhcn")  # may read it, may not assign
         browser.open(document.absolute_url())
         self.assertFalse(self.page(browser).cssselect("#doc-action-assign"))
         browser.open(f"{document.absolute_url()}/@@transition?workflow_action=assign")
@@ -261,7 +261,7 @@ class TestRefusals(BrowserCase):
         self.post(
             browser,
             document,
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             workflow_action="assign",
             lead=f"unit:{self.agency['cntt'].UID()}",
             deadline=in_days(3).isoformat(),
@@ -272,12 +272,12 @@ class TestRefusals(BrowserCase):
     def test_post_without_authenticator_is_refused(self):
         document = self.incoming()
         transaction.commit()
-        browser = self.browser("vanthu.sotttt")
+        browser = self.browser("vanthu.sokhcn")
         with self.assertRaises(Forbidden):
             self.post(
                 browser,
                 document,
-                "vanthu.sotttt",
+                "vanthu.sokhcn",
                 workflow_action="register",
                 _authenticator="",
             )
@@ -285,13 +285,13 @@ class TestRefusals(BrowserCase):
             self.post(
                 browser,
                 document,
-                "vanthu.sotttt",
+                "vanthu.sokhcn",
                 workflow_action="register",
                 _authenticator="forged",
             )
         self.assertEqual(self.state(document), "received")
         # The same POST with the clerk's own authenticator goes through.
-        self.post(browser, document, "vanthu.sotttt", workflow_action="register")
+        self.post(browser, document, "vanthu.sokhcn", workflow_action="register")
         self.assertEqual(self.state(document), "registered")
 
     def test_state_menu_opens_the_actions_a_person_has(self):
@@ -300,7 +300,7 @@ class TestRefusals(BrowserCase):
         document = self.submitted()
         transaction.commit()
         url = f"{document.absolute_url()}/content_status_history"
-        browser = self.browser("lanhdao.sotttt")
+        browser = self.browser("lanhdao.sokhcn")
         browser.open(url)
         links = self.page(browser).cssselect("#doc-action-assign")
         self.assertEqual(
@@ -308,7 +308,7 @@ class TestRefusals(BrowserCase):
             f"{document.absolute_url()}/@@transition?workflow_action=assign",
         )
         self.assertIn("Đã trình", self.texts(browser, "#document-state")[0])
-        browser = self.browser("vanthu.sotttt")  # may read it, has nothing to do now
+        browser = self.browser("vanthu.sokhcn")  # may read it, has nothing to do now
         browser.open(url)
         self.assertFalse(self.page(browser).cssselect("#doc-actions"))
         self.assertTrue(self.page(browser).cssselect("#no-document-actions"))
@@ -318,7 +318,7 @@ class TestRefusals(BrowserCase):
     def test_no_history_link_that_leads_nowhere(self):
         document = self.submitted()
         transaction.commit()
-        browser = self.browser("vanthu.sotttt")
+        browser = self.browser("vanthu.sokhcn")
         browser.open(document.absolute_url())
         self.assertNotIn("@@historyview", browser.contents)
         with self.assertRaises(Unauthorized):
@@ -326,7 +326,7 @@ class TestRefusals(BrowserCase):
 
     def test_workflow_menu_points_to_the_form(self):
         document = self.incoming()
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             urls = [
                 t["url"]
                 for t in api.portal.get_tool("portal_workflow").getTransitionsFor(
@@ -340,9 +340,9 @@ class TestRefusals(BrowserCase):
 
 class TestProgressAndCorrection(BrowserCase):
     def test_progress_note(self):
-        document = self.assigned({"kind": "user", "id": "chuyenvien.sotttt"})
+        document = self.assigned({"kind": "user", "id": "chuyenvien.sokhcn"})
         transaction.commit()
-        browser = self.browser("chuyenvien.sotttt")
+        browser = self.browser("chuyenvien.sokhcn")
         browser.open(document.absolute_url())
         browser.getLink(id="doc-tool-progress-note").click()
         browser.getControl(name="percent").value = "140"
@@ -361,7 +361,7 @@ class TestProgressAndCorrection(BrowserCase):
     def test_progress_note_needs_the_permission(self):
         document = self.submitted()
         transaction.commit()
-        browser = self.browser("lanhdao.sotttt")
+        browser = self.browser("lanhdao.sokhcn")
         browser.open(document.absolute_url())
         self.assertFalse(self.page(browser).cssselect("#doc-tool-progress-note"))
         with self.assertRaises(Unauthorized):
@@ -370,7 +370,7 @@ class TestProgressAndCorrection(BrowserCase):
     def test_clerk_corrects_the_registration(self):
         document = self.submitted()
         transaction.commit()
-        browser = self.browser("vanthu.sotttt")
+        browser = self.browser("vanthu.sokhcn")
         browser.open(document.absolute_url())
         browser.getLink(id="doc-tool-correct-registration").click()
         browser.getControl(name="form.widgets.sender_name").value = (
@@ -395,7 +395,7 @@ class TestOutgoingPage(BrowserCase):
     def test_issued_document_shows_numbers_and_delivery(self):
         recipient = agency(self.portal, "so-noi-vu")
         document = self.as_user(
-            "chuyenvien.sotttt",
+            "chuyenvien.sokhcn",
             create_outgoing,
             self.agency,
             "cntt",
@@ -403,13 +403,13 @@ class TestOutgoingPage(BrowserCase):
             external_recipients=["Sở Y tế tỉnh Hà Nam | | vanthu@syt.hanam.gov.vn"],
         )
         for user_id, transition in (
-            ("chuyenvien.sotttt", "submit_for_review"),
-            ("truongphong.sotttt", "submit_for_signature"),
-            ("lanhdao.sotttt", "sign"),
+            ("chuyenvien.sokhcn", "submit_for_review"),
+            ("truongphong.sokhcn", "submit_for_signature"),
+            ("lanhdao.sokhcn", "sign"),
         ):
             self.step(user_id, document, transition)
         transaction.commit()
-        browser = self.browser("vanthu.sotttt")
+        browser = self.browser("vanthu.sokhcn")
         browser.open(document.absolute_url())
         browser.getLink(id="doc-action-issue").click()
         browser.getControl(name="form.submitted").click()
@@ -446,7 +446,7 @@ class TestDashboard(BrowserCase):
         )
         to_assign = self.submitted(title="Chờ phân công", number_symbol="3/A-B")
         mine = self.assigned(
-            {"kind": "user", "id": "chuyenvien.sotttt"},
+            {"kind": "user", "id": "chuyenvien.sokhcn"},
             title="Giao cho chuyên viên",
             number_symbol="4/A-B",
         )
@@ -460,14 +460,14 @@ class TestDashboard(BrowserCase):
         transaction.commit()
         titles = {d.Title() for d in (received, secret, to_assign, mine, late)}
 
-        clerk = self.browser("vanthu.sotttt")
+        clerk = self.browser("vanthu.sokhcn")
         clerk.open(f"{self.portal.absolute_url()}/@@documents-dashboard")
         self.assertLessEqual(
             {received.Title(), secret.Title()}, set(self.section(clerk, "to-register"))
         )
         self.assertFalse(self.page(clerk).cssselect("#dashboard-to-assign"))
 
-        leader = self.browser("lanhdao.sotttt")
+        leader = self.browser("lanhdao.sokhcn")
         leader.open(f"{self.agency.absolute_url()}/@@documents-dashboard")
         self.assertIn(to_assign.Title(), self.section(leader, "to-assign"))
         self.assertFalse(self.page(leader).cssselect("#dashboard-to-register"))
@@ -478,18 +478,18 @@ class TestDashboard(BrowserCase):
             self.page(leader).cssselect("#dashboard-overdue .badge.bg-danger")
         )
 
-        specialist = self.browser("chuyenvien.sotttt")
+        specialist = self.browser("chuyenvien.sokhcn")
         specialist.open(f"{self.portal.absolute_url()}/@@documents-dashboard")
         self.assertIn(mine.Title(), self.section(specialist, "assigned"))
         self.assertNotIn(late.Title(), self.section(specialist, "assigned"))
 
-        head = self.browser("truongphong.sotttt")
+        head = self.browser("truongphong.sokhcn")
         head.open(f"{self.portal.absolute_url()}/@@documents-dashboard")
         self.assertIn(late.Title(), self.section(head, "assigned"))  # the unit's work
         self.assertIn(late.Title(), self.section(head, "overdue"))
 
         # Others see nothing of this agency's secret or unassigned documents.
-        for user_id in ("chuyenvien2.sotttt", "vanthu.snv", "quantri"):
+        for user_id in ("chuyenvien2.sokhcn", "vanthu.snv", "quantri"):
             browser = self.browser(user_id)
             browser.open(f"{self.portal.absolute_url()}/@@documents-dashboard")
             shown = set(self.texts(browser, ".phutho-work-title a"))
@@ -498,14 +498,14 @@ class TestDashboard(BrowserCase):
 
     def test_outgoing_drafts_by_step(self):
         steps = (
-            ("chuyenvien.sotttt", "submit_for_review"),
-            ("truongphong.sotttt", "submit_for_signature"),
-            ("lanhdao.sotttt", "sign"),
+            ("chuyenvien.sokhcn", "submit_for_review"),
+            ("truongphong.sokhcn", "submit_for_signature"),
+            ("lanhdao.sokhcn", "sign"),
         )
         drafts = []
         for count in (1, 2, 3):  # how far each draft goes
             draft = self.as_user(
-                "chuyenvien.sotttt",
+                "chuyenvien.sokhcn",
                 create_outgoing,
                 self.agency,
                 "cntt",
@@ -516,9 +516,9 @@ class TestDashboard(BrowserCase):
             drafts.append(draft)
         transaction.commit()
         for user_id, section_id, draft in (
-            ("truongphong.sotttt", "to-review", drafts[0]),
-            ("lanhdao.sotttt", "to-sign", drafts[1]),
-            ("vanthu.sotttt", "to-issue", drafts[2]),
+            ("truongphong.sokhcn", "to-review", drafts[0]),
+            ("lanhdao.sokhcn", "to-sign", drafts[1]),
+            ("vanthu.sokhcn", "to-issue", drafts[2]),
         ):
             browser = self.browser(user_id)
             browser.open(f"{self.portal.absolute_url()}/@@documents-dashboard")
@@ -529,7 +529,7 @@ class TestDashboard(BrowserCase):
                 row = row[titles.index(draft.Title())]
                 self.assertIn("Phòng Công nghệ thông tin", row)  # the drafting unit
         # The drafter follows them elsewhere: these sections are not his.
-        browser = self.browser("chuyenvien.sotttt")
+        browser = self.browser("chuyenvien.sokhcn")
         browser.open(f"{self.portal.absolute_url()}/@@documents-dashboard")
         for section_id in (
             "to-review",
@@ -542,16 +542,16 @@ class TestDashboard(BrowserCase):
 
     def test_secret_document_only_to_its_people(self):
         secret = self.assigned(
-            {"kind": "user", "id": "chuyenvien.sotttt"},
+            {"kind": "user", "id": "chuyenvien.sokhcn"},
             title="Kế hoạch bảo vệ bí mật",
             secrecy="confidential",
             number_symbol="9/KH-CAT",
         )
         transaction.commit()
         for user_id, visible in (
-            ("chuyenvien.sotttt", True),
-            ("truongphong.sotttt", False),
-            ("chuyenvien2.sotttt", False),
+            ("chuyenvien.sokhcn", True),
+            ("truongphong.sokhcn", False),
+            ("chuyenvien2.sokhcn", False),
         ):
             browser = self.browser(user_id)
             browser.open(f"{self.portal.absolute_url()}/@@documents-dashboard")
@@ -573,11 +573,11 @@ class TestRegisterPage(BrowserCase):
             document = self.incoming(
                 title=f"Văn bản số {index}", number_symbol=f"{50 + index}/UBND-VX"
             )
-            self.step("vanthu.sotttt", document, "register")
+            self.step("vanthu.sokhcn", document, "register")
             documents.append(document)
         transaction.commit()
         register = self.agency["so-den"]
-        browser = self.browser("vanthu.sotttt")
+        browser = self.browser("vanthu.sokhcn")
         browser.open(register.absolute_url())
 
         headers = self.texts(browser, "#register-entries thead th")
@@ -618,7 +618,7 @@ class TestRegisterPage(BrowserCase):
 
     def test_specialists_do_not_see_registers(self):
         transaction.commit()
-        browser = self.browser("chuyenvien.sotttt")
+        browser = self.browser("chuyenvien.sokhcn")
         browser.handleErrors = True
         browser.open(self.agency["so-den"].absolute_url())
         self.assertTrue(browser.url.endswith("/insufficient-privileges"))
@@ -650,14 +650,14 @@ class TestAgencyPage(BrowserCase):
         )
         self.assertFalse(self.page(anonymous).cssselect("#agency-registers"))
 
-        clerk = self.browser("vanthu.sotttt")
+        clerk = self.browser("vanthu.sokhcn")
         clerk.open(url)
         self.assertTrue(self.page(clerk).cssselect("#agency-link-add-incoming"))
         self.assertEqual(len(self.texts(clerk, "#agency-registers li")), 4)
         clerk.getLink(id="agency-link-dashboard").click()
         self.assertTrue(self.page(clerk).cssselect("#phutho-dashboard"))
 
-        specialist = self.browser("chuyenvien.sotttt")
+        specialist = self.browser("chuyenvien.sokhcn")
         specialist.open(url)
         self.assertFalse(self.page(specialist).cssselect("#agency-link-add-incoming"))
         self.assertTrue(self.page(specialist).cssselect("#agency-link-add-outgoing"))
@@ -674,12 +674,12 @@ class TestAnnexUpload(unittest.TestCase):
 
     def test_clerk_adds_an_annex_to_a_received_document(self):
         portal = self.layer["portal"]
-        login(portal, "vanthu.sotttt")
+        login(portal, "vanthu.sokhcn")
         doc = create_incoming(
-            agency(portal, "so-tttt"), number_symbol="901/BTTTT-CĐSQG"
+            agency(portal, "so-khcn"), number_symbol="901/BTTTT-CĐSQG"
         )
         transaction.commit()
-        browser = signed_in_browser(self.layer["app"], "vanthu.sotttt")
+        browser = signed_in_browser(self.layer["app"], "vanthu.sokhcn")
         browser.open(doc.absolute_url())
         browser.getLink(url="++add++Annex").click()
         browser.getControl(name="form.widgets.title").value = "Phụ lục danh sách"
@@ -708,20 +708,20 @@ class TestSenderNotices(unittest.TestCase):
 
     def test_recall_notice(self):
         portal = self.layer["portal"]
-        login(portal, "vanthu.sotttt")
+        login(portal, "vanthu.sokhcn")
         doc = create_incoming(
-            agency(portal, "so-tttt"), number_symbol="902/BTTTT-CĐSQG"
+            agency(portal, "so-khcn"), number_symbol="902/BTTTT-CĐSQG"
         )
         doc.recall = "requested"
-        doc.replaced_by = "07/STTTT-CNTT"
+        doc.replaced_by = "07/SKHCN-CNTT"
         transaction.commit()
         browser = signed_in_browser(
-            self.layer["app"], "vanthu.sotttt", handle_errors=True
+            self.layer["app"], "vanthu.sokhcn", handle_errors=True
         )
         browser.open(doc.absolute_url())
         alerts = html.fromstring(browser.contents).cssselect(".alert-warning")
         self.assertEqual(len(alerts), 2)
-        self.assertIn("07/STTTT-CNTT", alerts[1].text_content())
+        self.assertIn("07/SKHCN-CNTT", alerts[1].text_content())
         self.assertIn("accept_recall", browser.contents)  # the answer is offered
 
 
@@ -762,7 +762,7 @@ class TestWebmasterBuildsTheStructure(unittest.TestCase):
     def test_officials_cannot_add_agencies(self):
         portal = self.layer["portal"]
         browser = signed_in_browser(
-            self.layer["app"], "lanhdao.sotttt", handle_errors=True
+            self.layer["app"], "lanhdao.sokhcn", handle_errors=True
         )
         browser.open(portal.absolute_url() + "/co-quan/++add++Agency")
         # Plone sends signed-in users without the permission to this page.
@@ -772,7 +772,7 @@ class TestWebmasterBuildsTheStructure(unittest.TestCase):
     def test_paste_where_it_does_not_fit_is_a_message(self):
         portal = self.layer["portal"]
         browser = signed_in_browser(self.layer["app"], "quantri")
-        agency_url = portal.absolute_url() + "/co-quan/so-tttt"
+        agency_url = portal.absolute_url() + "/co-quan/so-khcn"
         browser.open(agency_url)
         token = re.search(
             r'name="_authenticator" value="([^"]+)"', browser.contents
@@ -783,7 +783,7 @@ class TestWebmasterBuildsTheStructure(unittest.TestCase):
         self.assertEqual(browser.url, agency_url)
         self.assertIn("Không dán được các mục này vào đây.", browser.contents)
         self.assertNotIn("Disallowed subobject type", browser.contents)
-        self.assertNotIn("copy_of_so-tttt", portal["co-quan"]["so-tttt"].objectIds())
+        self.assertNotIn("copy_of_so-khcn", portal["co-quan"]["so-khcn"].objectIds())
         # What fits is pasted as in Plone.
         news = portal["tin-tuc"]
         item = news.objectIds()[0]

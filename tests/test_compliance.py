@@ -98,7 +98,7 @@ class ChecklistCase(unittest.TestCase):
     def setUp(self):
         self.app = self.layer["app"]
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
         self.receiver = agency(self.portal, "so-noi-vu")
 
     def as_(self, user_id, function, *args, **kwargs):
@@ -111,34 +111,34 @@ class ChecklistCase(unittest.TestCase):
         )
 
     def incoming(self, **fields):
-        return self.as_("vanthu.sotttt", create_incoming, self.agency, **fields)
+        return self.as_("vanthu.sokhcn", create_incoming, self.agency, **fields)
 
     def registered(self, **fields):
         document = self.incoming(**fields)
-        self.step("vanthu.sotttt", document, "register")
+        self.step("vanthu.sokhcn", document, "register")
         return document
 
     def assigned(self, days=5, unit="cntt", **fields):
         document = self.registered(**fields)
-        self.step("vanthu.sotttt", document, "submit")
+        self.step("vanthu.sokhcn", document, "submit")
         lead = {
             "kind": "unit",
             "id": self.agency[unit].UID(),
             "deadline": (today() + timedelta(days=days)).isoformat(),
         }
         self.step(
-            "lanhdao.sotttt", document, "assign", lead=lead, instructions="Xử lý gấp"
+            "lanhdao.sokhcn", document, "assign", lead=lead, instructions="Xử lý gấp"
         )
         return document
 
     def issued(self, **fields):
         fields.setdefault("internal_recipients", [self.receiver.UID()])
         document = self.as_(
-            "chuyenvien.sotttt", create_outgoing, self.agency, "cntt", **fields
+            "chuyenvien.sokhcn", create_outgoing, self.agency, "cntt", **fields
         )
         for user_id, transition in OUTGOING_TO_SIGNED:
             self.step(user_id, document, transition)
-        self.step("vanthu.sotttt", document, "issue")
+        self.step("vanthu.sokhcn", document, "issue")
         return document
 
     def month(self):
@@ -153,7 +153,7 @@ class ChecklistCase(unittest.TestCase):
     def casefile(self, code, documents):
         intids = getUtility(IIntIds)
         return self.as_(
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             add_document,
             self.agency,
             "CaseFile",
@@ -185,7 +185,7 @@ class TestAppendixVIChecklist(ChecklistCase):
         self.assertEqual(old.arrival_number, last_number(register, year - 1))
         self.assertEqual(last_number(register, year), before + 2)
         outgoing = self.issued()
-        self.assertRegex(outgoing.symbol, r"^\d{2,}/STTTT-CNTT$")
+        self.assertRegex(outgoing.symbol, r"^\d{2,}/SKHCN-CNTT$")
         # A numberless letter (notation alone) is registered too.
         letter = self.registered(number_symbol="VPCP-KSTT")
         self.assertEqual(letter.arrival_number, before + 3)
@@ -209,8 +209,8 @@ class TestAppendixVIChecklist(ChecklistCase):
             number_symbol="45/ubnd-kt", sender_organ_id="000.00.00.H43"
         )
         with self.assertRaises(DuplicateError):
-            self.step("vanthu.sotttt", twin, "register")
-        self.step("vanthu.sotttt", twin, "register", allow_duplicate=True)
+            self.step("vanthu.sokhcn", twin, "register")
+        self.step("vanthu.sokhcn", twin, "register", allow_duplicate=True)
         self.assertTrue(twin.arrival_number)
 
     def test_04_notification_of_new_documents_and_receipt_status(self):
@@ -225,7 +225,7 @@ class TestAppendixVIChecklist(ChecklistCase):
             )
         ]
         self.assertIn(outgoing.Title(), waiting)
-        sender = signed_in_browser(self.app, "vanthu.sotttt")
+        sender = signed_in_browser(self.app, "vanthu.sokhcn")
         sender.open(outgoing.absolute_url())
         delivery = self.rows(sender, "#doc-delivery tbody tr")
         self.assertTrue(any("01" in cell for cell in delivery[0]))
@@ -237,7 +237,7 @@ class TestAppendixVIChecklist(ChecklistCase):
         document.reindexObject()
         self.assertTrue(is_overdue(document))
         table = self.as_(
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             register_table,
             self.agency["so-den"],
             self.month(),
@@ -250,14 +250,14 @@ class TestAppendixVIChecklist(ChecklistCase):
 
     def test_06_leaders_distribute_and_return(self):
         document = self.registered(number_symbol="10/A-B")
-        self.step("vanthu.sotttt", document, "submit")
+        self.step("vanthu.sokhcn", document, "submit")
         self.step(
-            "lanhdao.sotttt", document, "send_back", comment="Sai nơi nhận nội bộ"
+            "lanhdao.sokhcn", document, "send_back", comment="Sai nơi nhận nội bộ"
         )
         self.assertEqual(api.content.get_state(document), "registered")
-        self.step("vanthu.sotttt", document, "submit")
+        self.step("vanthu.sokhcn", document, "submit")
         self.step(
-            "lanhdao.sotttt",
+            "lanhdao.sokhcn",
             document,
             "assign",
             lead={
@@ -268,16 +268,16 @@ class TestAppendixVIChecklist(ChecklistCase):
         )
         self.assertEqual(api.content.get_state(document), "assigned")
         draft = self.as_(
-            "chuyenvien.sotttt",
+            "chuyenvien.sokhcn",
             create_outgoing,
             self.agency,
             "cntt",
-            drafter="chuyenvien.sotttt",
+            drafter="chuyenvien.sokhcn",
         )
-        self.step("chuyenvien.sotttt", draft, "submit_for_review")
-        self.step("truongphong.sotttt", draft, "submit_for_signature")
+        self.step("chuyenvien.sokhcn", draft, "submit_for_review")
+        self.step("truongphong.sokhcn", draft, "submit_for_signature")
         self.step(
-            "lanhdao.sotttt", draft, "return_for_revision", comment="Bổ sung số liệu"
+            "lanhdao.sokhcn", draft, "return_for_revision", comment="Bổ sung số liệu"
         )
         self.assertEqual(api.content.get_state(draft), "draft")
 
@@ -287,38 +287,38 @@ class TestAppendixVIChecklist(ChecklistCase):
         self.assertEqual(
             actions,
             [
-                ("register", "vanthu.sotttt"),
-                ("submit", "vanthu.sotttt"),
-                ("assign", "lanhdao.sotttt"),
+                ("register", "vanthu.sokhcn"),
+                ("submit", "vanthu.sokhcn"),
+                ("assign", "lanhdao.sokhcn"),
             ],
         )
         self.assertEqual(history_of(document)[-1]["instructions"], "Xử lý gấp")
         # Drafts: every version with its author; views: the access log.
         draft = self.as_(
-            "chuyenvien.sotttt", create_outgoing, self.agency, "cntt", content="Một."
+            "chuyenvien.sokhcn", create_outgoing, self.agency, "cntt", content="Một."
         )
-        with api.env.adopt_user(username="chuyenvien.sotttt"):
+        with api.env.adopt_user(username="chuyenvien.sokhcn"):
             draft.content = "Hai."
             notify(ObjectModifiedEvent(draft))
         self.assertEqual(
-            len(self.as_("truongphong.sotttt", versions.versions, draft)), 2
+            len(self.as_("truongphong.sokhcn", versions.versions, draft)), 2
         )
-        writer.record(self.portal, document.UID(), "lanhdao.sotttt", "view")
-        self.assertEqual(log_of(document)[0]["user"], "lanhdao.sotttt")
+        writer.record(self.portal, document.UID(), "lanhdao.sokhcn", "view")
+        self.assertEqual(log_of(document)[0]["user"], "lanhdao.sokhcn")
 
     def test_08_permissions_per_document_and_case_file(self):
         secret = self.incoming(number_symbol="12/A-B", secrecy="confidential")
         self.assertFalse(
-            api.user.has_permission("View", username="chuyenvien.sotttt", obj=secret)
+            api.user.has_permission("View", username="chuyenvien.sokhcn", obj=secret)
         )
         casefile = self.casefile("2026.VP.08", [secret])
         self.assertFalse(
-            api.user.has_permission("View", username="chuyenvien2.sotttt", obj=casefile)
+            api.user.has_permission("View", username="chuyenvien2.sokhcn", obj=casefile)
         )
-        with api.env.adopt_user(username="vanthu.sotttt"):
-            casefile.editors = ["chuyenvien2.sotttt"]
+        with api.env.adopt_user(username="vanthu.sokhcn"):
+            casefile.editors = ["chuyenvien2.sokhcn"]
             notify(ObjectModifiedEvent(casefile))
-        with api.env.adopt_user(username="chuyenvien2.sotttt"):
+        with api.env.adopt_user(username="chuyenvien2.sokhcn"):
             self.assertEqual(
                 len(api.content.find(portal_type="CaseFile", file_code="2026.VP.08")), 1
             )
@@ -328,7 +328,7 @@ class TestAppendixVIChecklist(ChecklistCase):
     def test_09_case_files_with_codes(self):
         document = self.registered(number_symbol="13/A-B")
         self.casefile("2026.CNTT.09", [document])
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             found = api.content.find(portal_type="CaseFile", file_code="2026.CNTT.09")
             self.assertEqual(len(found), 1)
             self.assertEqual(
@@ -360,9 +360,9 @@ class TestAppendixVIChecklist(ChecklistCase):
         first = self.registered(number_symbol="16/A-B", main_file=pdf(2))
         second = self.registered(number_symbol="17/A-B", main_file=pdf(1))
         casefile = self.casefile("2026.CNTT.11", [second, first])
-        data = self.as_("vanthu.sotttt", casefile_pdf, casefile)
+        data = self.as_("vanthu.sokhcn", casefile_pdf, casefile)
         self.assertEqual(len(PdfReader(BytesIO(data)).pages), 2 + 1 + 2)
-        xml = self.as_("vanthu.sotttt", casefiles.casefile_xml, casefile)
+        xml = self.as_("vanthu.sokhcn", casefiles.casefile_xml, casefile)
         self.assertTrue(casefiles.validate(xml))
         root = etree.fromstring(xml)
         ns = {"h": casefiles.NAMESPACE}
@@ -392,7 +392,7 @@ class TestAppendixVIChecklist(ChecklistCase):
             {"number": "18/A-B"},
             {"document_type": "cong-van", "portal_type": "IncomingDocument"},
         ):
-            brains, _c = self.as_("vanthu.sotttt", search, form, self.portal)
+            brains, _c = self.as_("vanthu.sokhcn", search, form, self.portal)
             self.assertIn(document.UID(), [b.UID for b in brains], form)
 
     def test_13_full_text_search_and_sort(self):
@@ -401,11 +401,11 @@ class TestAppendixVIChecklist(ChecklistCase):
             main_file=pdf(1, text="Kế hoạch phát triển hạ tầng số tỉnh Phú Thọ"),
         )
         brains, _c = self.as_(
-            "vanthu.sotttt", search, {"text": "ha tang so phu tho"}, self.portal
+            "vanthu.sokhcn", search, {"text": "ha tang so phu tho"}, self.portal
         )
         self.assertIn(document.UID(), [b.UID for b in brains])
         brains, _c = self.as_(
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             search,
             {
                 "portal_type": "IncomingDocument",
@@ -419,23 +419,23 @@ class TestAppendixVIChecklist(ChecklistCase):
 
     def test_14_saved_queries(self):
         document = self.registered(number_symbol="20/A-B", urgency="flash")
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             search_id = saved.save(
-                "vanthu.sotttt", "Hỏa tốc", {"urgency": "flash"}, self.portal
+                "vanthu.sokhcn", "Hỏa tốc", {"urgency": "flash"}, self.portal
             )
-            criteria = saved.get("vanthu.sotttt", search_id)["criteria"]
+            criteria = saved.get("vanthu.sokhcn", search_id)["criteria"]
             brains, _c = search(criteria, self.portal)
         self.assertEqual(criteria, {"urgency": "flash"})
         self.assertIn(document.UID(), [b.UID for b in brains])
         with self.assertRaises(InvalidDataError):
-            saved.save("vanthu.sotttt", "", {"urgency": "flash"}, self.portal)
+            saved.save("vanthu.sokhcn", "", {"urgency": "flash"}, self.portal)
 
     def test_15_export_of_search_results(self):
         self.registered(number_symbol="21/A-B", urgency="urgent")
         brains, _c = self.as_(
-            "vanthu.sotttt", search, {"urgency": "urgent"}, self.portal
+            "vanthu.sokhcn", search, {"urgency": "urgent"}, self.portal
         )
-        table = results_table(brains, "Sở Thông tin và Truyền thông", 100)
+        table = results_table(brains, "Sở Khoa học và Công nghệ", 100)
         rows = read_xlsx_rows(to_xlsx(table))
         self.assertEqual(rows[3], table.columns)
         self.assertIn("21/A-B", [r[0] for r in rows[4:]])
@@ -444,8 +444,8 @@ class TestAppendixVIChecklist(ChecklistCase):
         document = self.registered(number_symbol="22/A-B")
         api.portal.set_registry_record("phutho.intranet.access_log_flush_size", 1)
         transaction.commit()
-        signed_in_browser(self.app, "vanthu.sotttt").open(document.absolute_url())
-        leader = signed_in_browser(self.app, "lanhdao.sotttt")
+        signed_in_browser(self.app, "vanthu.sokhcn").open(document.absolute_url())
+        leader = signed_in_browser(self.app, "lanhdao.sokhcn")
         leader.open(f"{document.absolute_url()}/@@access-log")
         rows = self.rows(leader, "#access-log tbody tr")
         self.assertEqual(rows[-1][1], "Trịnh Thị Thu")
@@ -515,7 +515,7 @@ class TestAppendixVIChecklist(ChecklistCase):
     def test_18_incoming_register(self):
         document = self.assigned(number_symbol="05/UBND-VX")
         transaction.commit()
-        clerk = signed_in_browser(self.app, "vanthu.sotttt")
+        clerk = signed_in_browser(self.app, "vanthu.sokhcn")
         clerk.open(self.agency["so-den"].absolute_url())
         row = [
             r
@@ -529,11 +529,11 @@ class TestAppendixVIChecklist(ChecklistCase):
 
     def test_19_incoming_processing_report(self):
         done = self.assigned(number_symbol="23/A-B")
-        self.step("truongphong.sotttt", done, "start")
-        self.step("truongphong.sotttt", done, "complete")
+        self.step("truongphong.sokhcn", done, "start")
+        self.step("truongphong.sokhcn", done, "complete")
         self.assigned(number_symbol="24/A-B")
         transaction.commit()
-        leader = signed_in_browser(self.app, "lanhdao.sotttt")
+        leader = signed_in_browser(self.app, "lanhdao.sokhcn")
         leader.open(f"{self.agency.absolute_url()}/@@statistics")
         total = self.rows(leader, "#stats-table-total tbody tr")[0]
         self.assertGreaterEqual(int(total[2]), 1)  # completed on time
@@ -545,7 +545,7 @@ class TestAppendixVIChecklist(ChecklistCase):
     def test_20_outgoing_register(self):
         document = self.issued(copies=2)
         table = self.as_(
-            "vanthu.sotttt", register_table, self.agency["so-di"], self.month()
+            "vanthu.sokhcn", register_table, self.agency["so-di"], self.month()
         )
         row = [r for r in table.rows if r[0] == document.symbol][0]
         self.assertEqual(len(row), 10)
@@ -557,7 +557,7 @@ class TestAppendixVIChecklist(ChecklistCase):
     def test_21_outgoing_report(self):
         self.issued(document_type="cong-van")
         self.issued(document_type="cong-van", urgency="urgent")
-        tables = self.as_("vanthu.sotttt", outgoing_report, self.agency, self.month())
+        tables = self.as_("vanthu.sokhcn", outgoing_report, self.agency, self.month())
         by_type = {row[0]: row for row in tables[0].rows}
         self.assertGreaterEqual(int(by_type["Công văn"][1]), 2)
         delivery = {row[0][:2]: int(row[1]) for row in tables[3].rows}
@@ -566,7 +566,7 @@ class TestAppendixVIChecklist(ChecklistCase):
     def test_22_case_file_index(self):
         self.casefile("2026.CNTT.22", [self.registered(number_symbol="25/A-B")])
         transaction.commit()
-        clerk = signed_in_browser(self.app, "vanthu.sotttt")
+        clerk = signed_in_browser(self.app, "vanthu.sokhcn")
         clerk.open(f"{self.agency.absolute_url()}/@@casefile-index?year={today().year}")
         rows = self.rows(clerk, "#casefile-index tbody tr")
         self.assertEqual([r[1] for r in rows], ["2026.CNTT.22"])

@@ -78,7 +78,7 @@ class TestModel(unittest.TestCase):
     def setUp(self):
         self.portal = self.layer["portal"]
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
 
     def test_documents_are_filed_by_year_and_month(self):
         doc = create_incoming(self.agency)
@@ -203,7 +203,7 @@ class TestModel(unittest.TestCase):
             set(registers.values()), {"Sổ văn bản đến", "Sổ văn bản mật đến"}
         )
         users = terms("phutho.intranet.AgencyUsers", self.agency)
-        self.assertIn("vanthu.sotttt", users)
+        self.assertIn("vanthu.sokhcn", users)
         self.assertNotIn("vanthu.snv", users)
         self.assertEqual(len(terms("phutho.intranet.Agencies", self.portal)), 8)
 
@@ -224,10 +224,10 @@ class TestRest(unittest.TestCase):
 
     def setUp(self):
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
         self.url = self.agency.absolute_url()
         self.clerk = RestSession(
-            self.portal.absolute_url(), auth=("vanthu.sotttt", DEMO_PASSWORD)
+            self.portal.absolute_url(), auth=("vanthu.sokhcn", DEMO_PASSWORD)
         )
 
     def tearDown(self):
@@ -252,7 +252,7 @@ class TestRest(unittest.TestCase):
         response = self.clerk.post(self.url, json=self.incoming())
         self.assertEqual(response.status_code, 201, response.text)
         data = response.json()
-        self.assertIn("/so-tttt/van-ban-den/", data["@id"])
+        self.assertIn("/so-khcn/van-ban-den/", data["@id"])
         self.assertEqual(response.headers["Location"], data["@id"])
         self.assertEqual(data["number_symbol"], "125/BTTTT-CĐSQG")
         self.assertEqual(data["document_date"], "2026-11-20")
@@ -364,7 +364,7 @@ class TestRest(unittest.TestCase):
 
     def test_specialist_cannot_create_incoming(self):
         """An official of the agency is told why (403, in Vietnamese)."""
-        error = self.assertCannotCreate("chuyenvien.sotttt", 403)["error"]
+        error = self.assertCannotCreate("chuyenvien.sokhcn", 403)["error"]
         self.assertEqual(error["type"], "Forbidden")
         self.assertIn("không có quyền", error["message"])
 
@@ -391,7 +391,7 @@ class TestRest(unittest.TestCase):
 
     def test_create_outgoing_and_case_file(self):
         drafter = RestSession(
-            self.portal.absolute_url(), auth=("chuyenvien.sotttt", DEMO_PASSWORD)
+            self.portal.absolute_url(), auth=("chuyenvien.sokhcn", DEMO_PASSWORD)
         )
         body = {
             "@type": "OutgoingDocument",
@@ -405,7 +405,7 @@ class TestRest(unittest.TestCase):
         response = drafter.post(self.url, json=body)
         self.assertEqual(response.status_code, 201, response.text)
         data = response.json()
-        self.assertIn("/so-tttt/van-ban-di/", data["@id"])
+        self.assertIn("/so-khcn/van-ban-di/", data["@id"])
         self.assertIsNone(data["number"])
         self.assertIsNone(data["symbol"])
         self.assertEqual(data["review_state"], "draft")

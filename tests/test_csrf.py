@@ -62,9 +62,9 @@ class Target:
 
 
 def _registered(portal, number):
-    login(portal, "vanthu.sotttt")
+    login(portal, "vanthu.sokhcn")
     doc = create_incoming(
-        agency(portal, "so-tttt"), number_symbol=f"{number}/BTTTT-CĐSQG"
+        agency(portal, "so-khcn"), number_symbol=f"{number}/BTTTT-CĐSQG"
     )
     do_transition(doc, "register")
     return doc
@@ -73,10 +73,10 @@ def _registered(portal, number):
 def _assigned(portal, number):
     doc = _registered(portal, number)
     do_transition(doc, "submit")
-    login(portal, "lanhdao.sotttt")
+    login(portal, "lanhdao.sokhcn")
     lead = {
         "kind": "user",
-        "id": "chuyenvien.sotttt",
+        "id": "chuyenvien.sokhcn",
         "deadline": (today() + timedelta(days=5)).isoformat(),
     }
     do_transition(doc, "assign", data={"lead": lead})
@@ -84,9 +84,9 @@ def _assigned(portal, number):
 
 
 def _received(portal, number):
-    login(portal, "vanthu.sotttt")
+    login(portal, "vanthu.sokhcn")
     return create_incoming(
-        agency(portal, "so-tttt"), number_symbol=f"{number}/BTTTT-CĐSQG"
+        agency(portal, "so-khcn"), number_symbol=f"{number}/BTTTT-CĐSQG"
     )
 
 
@@ -117,11 +117,11 @@ def targets(portal):
         "number_symbol": "1/ABC-XYZ",
         "document_date": "2026-11-20",
     }
-    so_tttt = agency(portal, "so-tttt")
+    so_tttt = agency(portal, "so-khcn")
     return [
         Target(
             "@workflow/register",
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             lambda n: _received(portal, n),
             "POST",
             lambda doc: f"{doc.absolute_url()}/@workflow/register",
@@ -130,7 +130,7 @@ def targets(portal):
         ),
         Target(
             "POST <agency>",
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             lambda n: _incoming_count(portal),
             "POST",
             lambda count: so_tttt.absolute_url(),
@@ -155,7 +155,7 @@ def targets(portal):
         ),
         Target(
             "PATCH <document>",
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             lambda n: _received(portal, n),
             "PATCH",
             lambda doc: doc.absolute_url(),
@@ -165,7 +165,7 @@ def targets(portal):
         ),
         Target(
             "@progress",
-            "chuyenvien.sotttt",
+            "chuyenvien.sokhcn",
             lambda n: _assigned(portal, n),
             "POST",
             lambda doc: f"{doc.absolute_url()}/@progress",
@@ -179,7 +179,7 @@ def targets(portal):
         ),
         Target(
             "@correct-registration",
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             lambda n: _registered(portal, n),
             "POST",
             lambda doc: f"{doc.absolute_url()}/@correct-registration",
@@ -188,7 +188,7 @@ def targets(portal):
         ),
         Target(
             "@lock",
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             lambda n: _received(portal, n),
             "POST",
             lambda doc: f"{doc.absolute_url()}/@lock",
@@ -335,7 +335,7 @@ class TestCsrf(unittest.TestCase):
 
     def test_another_persons_token_is_refused(self):
         target = targets(self.portal)[0]
-        other = self.token(self.cookie_session("chuyenvien.sotttt"))
+        other = self.token(self.cookie_session("chuyenvien.sokhcn"))
         cookie = self.cookie_session(target.user)
         self.refuse(target, cookie, headers={"X-CSRF-TOKEN": other})
 
@@ -447,7 +447,7 @@ class TestCsrf(unittest.TestCase):
         )
         corpus = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(corpus)
-        so_tttt = agency(self.portal, "so-tttt")
+        so_tttt = agency(self.portal, "so-khcn")
         url = f"{so_tttt.absolute_url()}/@edxml"
         catalog = api.portal.get_tool("portal_catalog")
 
@@ -467,7 +467,7 @@ class TestCsrf(unittest.TestCase):
                 CodeNumber=str(number),
             )
 
-        cookie = self.cookie_session("vanthu.sotttt")
+        cookie = self.cookie_session("vanthu.sokhcn")
         before = count()
         for headers in (
             {"Origin": EVIL, "Content-Type": "text/plain"},
@@ -495,9 +495,9 @@ class TestCsrf(unittest.TestCase):
         self.assertEqual(count(), before + 1)
 
     def test_reading_needs_no_token(self):
-        cookie = self.cookie_session("vanthu.sotttt")
+        cookie = self.cookie_session("vanthu.sokhcn")
         response = cookie.get(
-            agency(self.portal, "so-tttt").absolute_url(), headers={"Origin": EVIL}
+            agency(self.portal, "so-khcn").absolute_url(), headers={"Origin": EVIL}
         )
         self.assertEqual(response.status_code, 200)
 
@@ -516,7 +516,7 @@ class TestCsrf(unittest.TestCase):
         """A browser form (not the REST API) without the token is refused by
         plone.protect, as before."""
         doc = self.fresh(targets(self.portal)[0])
-        cookie = self.cookie_session("vanthu.sotttt")
+        cookie = self.cookie_session("vanthu.sokhcn")
         response = cookie.post(
             f"{doc.absolute_url()}/content_status_modify",
             data={"workflow_action": "register"},
@@ -543,7 +543,7 @@ class TestNoSniffing(unittest.TestCase):
                 file=NamedBlobFile(b"Phu luc", filename="phu-luc.txt"),
             )
         transaction.commit()
-        clerk = (doc.absolute_url(), ("vanthu.sotttt", DEMO_PASSWORD))
+        clerk = (doc.absolute_url(), ("vanthu.sokhcn", DEMO_PASSWORD))
         requests_ = {
             "page": ("GET", portal.absolute_url(), None, "text/html", 200),
             "REST": ("GET", clerk[0], clerk[1], "application/json", 200),

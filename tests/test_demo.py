@@ -32,7 +32,7 @@ class TestDemoProfile(unittest.TestCase):
             "Sở Nội vụ",
             "Sở Tài chính",
             "Sở Xây dựng",
-            "Sở Thông tin và Truyền thông",
+            "Sở Khoa học và Công nghệ",
         ):
             self.assertIn(title, titles)
         communes = [t for t in titles if t.startswith(("UBND xã", "UBND phường"))]
@@ -40,7 +40,10 @@ class TestDemoProfile(unittest.TestCase):
         for agency in agencies:
             with self.subTest(agency=agency.getId()):
                 units = [o for o in agency.objectValues() if o.portal_type == "Unit"]
-                self.assertGreaterEqual(len(units), 2)
+                # Since 2025 the UBND tỉnh's divisions belong to its Văn phòng.
+                self.assertGreaterEqual(
+                    len(units), 0 if agency.getId() == "ubnd-tinh" else 2
+                )
                 self.assertRegex(agency.organ_id, r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
                 registers = [
                     o
@@ -51,8 +54,28 @@ class TestDemoProfile(unittest.TestCase):
                     {r.direction for r in registers}, {"incoming", "outgoing"}
                 )
 
+    def test_structure_of_2025(self):
+        """Sở KH&CN took over Sở KH&CN (1 March 2025); the UBND tỉnh's
+        divisions VX, KT, TH belong to its Văn phòng, and its công văn
+        carry their field."""
+        folder = self.portal["co-quan"]
+        self.assertNotIn("so-khcn", folder)
+        self.assertEqual(folder["so-khcn"].Title(), "Sở Khoa học và Công nghệ")
+        self.assertEqual(folder["so-khcn"].short_name, "SKHCN")
+        for unit_id in ("vx", "kt", "th"):
+            self.assertIn(unit_id, folder["vp-ubnd"])
+            self.assertNotIn(unit_id, folder["ubnd-tinh"])
+        self.assertEqual(
+            [line.split("|")[0].strip() for line in folder["ubnd-tinh"].fields_of_work],
+            ["VX", "KT", "TH"],
+        )
+        copies = folder["so-khcn"]["so-ban-sao"]
+        self.assertEqual(
+            set(copies.document_types), {"ban-sao-y", "ban-trich-sao", "ban-sao-luc"}
+        )
+
     def test_groups_and_their_local_roles(self):
-        agency = self.portal["co-quan"]["so-tttt"]
+        agency = self.portal["co-quan"]["so-khcn"]
         self.assertEqual(
             set(agency.get_local_roles_for_userid(agency_group_id(agency, "clerks"))),
             {"Clerk", "Official"},
@@ -63,19 +86,19 @@ class TestDemoProfile(unittest.TestCase):
         )
         unit = agency["cntt"]
         heads = unit_group_id(unit, "heads")
-        self.assertEqual(heads, "so-tttt-cntt-heads")
+        self.assertEqual(heads, "so-khcn-cntt-heads")
         self.assertEqual(unit.get_local_roles_for_userid(heads), ("UnitHead",))
         self.assertEqual(agency.get_local_roles_for_userid(heads), ("Official",))
-        self.assertIsNotNone(api.group.get(groupname="so-tttt-vp-specialists"))
+        self.assertIsNotNone(api.group.get(groupname="so-khcn-vp-specialists"))
         members = api.portal.get_tool("portal_groups").getGroupMembers(
-            "so-tttt-officials"
+            "so-khcn-officials"
         )
         for group_id in (
-            "so-tttt-clerks",
-            "so-tttt-leaders",
-            "so-tttt-secret-clerks",
+            "so-khcn-clerks",
+            "so-khcn-leaders",
+            "so-khcn-secret-clerks",
             heads,
-            "so-tttt-vp-specialists",
+            "so-khcn-vp-specialists",
         ):
             self.assertIn(group_id, members)
 
@@ -83,25 +106,25 @@ class TestDemoProfile(unittest.TestCase):
         from zope.lifecycleevent import modified
 
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        agency = self.portal["co-quan"]["so-tttt"]
+        agency = self.portal["co-quan"]["so-khcn"]
         agency.title = "Sở Khoa học và Công nghệ"
         modified(agency)
-        clerks = api.group.get(groupname="so-tttt-clerks")
+        clerks = api.group.get(groupname="so-khcn-clerks")
         self.assertEqual(
             clerks.getProperty("title"), "Văn thư - Sở Khoa học và Công nghệ"
         )
         unit = agency["cntt"]
         unit.title = "Phòng Chuyển đổi số"
         modified(unit)
-        heads = api.group.get(groupname="so-tttt-cntt-heads")
+        heads = api.group.get(groupname="so-khcn-cntt-heads")
         self.assertEqual(
             heads.getProperty("title"),
             "Lãnh đạo phòng - Phòng Chuyển đổi số - Sở Khoa học và Công nghệ",
         )
         # Ids never change, so memberships and local roles stay.
-        self.assertIn("vanthu.sotttt", clerks.getMemberIds())
+        self.assertIn("vanthu.sokhcn", clerks.getMemberIds())
         self.assertEqual(
-            unit.get_local_roles_for_userid("so-tttt-cntt-heads"), ("UnitHead",)
+            unit.get_local_roles_for_userid("so-khcn-cntt-heads"), ("UnitHead",)
         )
 
     def test_one_user_per_role_per_agency(self):
@@ -116,13 +139,14 @@ class TestDemoProfile(unittest.TestCase):
             with self.subTest(agency=spec["id"]):
                 self.assertIn("Clerk", roles["clerk"])
                 self.assertIn("Leader", roles["leader"])
-                self.assertIn("UnitHead", roles["unit_head"])
-                self.assertIn("Specialist", roles["specialist"])
+                if spec["units"]:
+                    self.assertIn("UnitHead", roles["unit_head"])
+                    self.assertIn("Specialist", roles["specialist"])
         webmaster = api.user.get(userid="quantri")
         self.assertIn("Site Administrator", api.user.get_roles(user=webmaster))
 
     def test_roles_are_never_global(self):
-        user = api.user.get(userid="vanthu.sotttt")
+        user = api.user.get(userid="vanthu.sokhcn")
         self.assertNotIn("Clerk", api.user.get_roles(user=user))
         self.assertNotIn(
             "Clerk",
@@ -181,7 +205,7 @@ class TestSiteSetup(unittest.TestCase):
                 "Asia/Ho_Chi_Minh",
             )
             self.assertEqual(api.portal.get_registry_record("plone.smtp_port"), 2525)
-            self.assertIn("so-tttt", site["co-quan"])
+            self.assertIn("so-khcn", site["co-quan"])
             marker = api.content.create(
                 container=site["tin-tuc"],
                 type="News Item",
@@ -227,6 +251,60 @@ class TestDemoDocuments(unittest.TestCase):
         delivered = [
             b
             for b in catalog.unrestrictedSearchResults(portal_type="IncomingDocument")
-            if b.number_symbol == "01/STTTT-CNTT"
+            if b.number_symbol == "01/SKHCN-CNTT"
         ]
         self.assertEqual(len(delivered), 3)  # internal delivery to three agencies
+
+
+class TestDemoUpgrade(unittest.TestCase):
+    """A site with the demo of before the 2025 reforms gets the new
+    structure from the demo profile's upgrade step."""
+
+    layer = PHUTHO_DEMO_INTEGRATION_TESTING
+
+    def test_1001_structure_of_2025(self):
+        portal = self.layer["portal"]
+        setRoles(portal, TEST_USER_ID, ["Manager"])
+        folder = portal["co-quan"]
+        # The demo as it was: Sở KH&CN, divisions under the UBND tỉnh.
+        department = folder["so-khcn"]
+        department.title, department.short_name = (
+            "Sở Khoa học và Công nghệ",
+            "SKHCN",
+        )
+        for unit_id in ("vx", "kt", "th"):
+            api.content.move(
+                source=folder["vp-ubnd"][unit_id], target=folder["ubnd-tinh"]
+            )
+        folder["ubnd-tinh"].fields_of_work = []
+        api.content.delete(obj=folder["so-noi-vu"]["so-ban-sao"])
+        heads_group = unit_group_id(folder["ubnd-tinh"]["vx"], "heads")
+        api.group.add_user(groupname=heads_group, username="truongphong.vpubnd")
+        members_before = {u.getId() for u in api.user.get_users(groupname=heads_group)}
+        setup = api.portal.get_tool("portal_setup")
+        setup.setLastVersionForProfile("phutho.intranet:demo", "1000")
+        setup.upgradeProfile("phutho.intranet:demo")
+        self.assertEqual(
+            setup.getLastVersionForProfile("phutho.intranet:demo"), ("1001",)
+        )
+        self.assertEqual(department.Title(), "Sở Khoa học và Công nghệ")
+        self.assertEqual(department.short_name, "SKHCN")
+        for unit_id in ("vx", "kt", "th"):
+            self.assertIn(unit_id, folder["vp-ubnd"])
+            self.assertNotIn(unit_id, folder["ubnd-tinh"])
+        # The division's groups followed it, people included.
+        heads = {u.getId() for u in api.user.get_users(groupname=heads_group)}
+        self.assertEqual(heads, members_before)
+        self.assertIn("truongphong.vpubnd", heads)
+        office_officials = agency_group_id(folder["vp-ubnd"], "officials")
+        self.assertIn(
+            heads_group, api.group.get(groupname=office_officials).getMemberIds()
+        )
+        self.assertEqual(len(folder["ubnd-tinh"].fields_of_work), 3)
+        self.assertIn("so-ban-sao", folder["so-noi-vu"])
+        # Running it again changes nothing.
+        ids = sorted(folder["vp-ubnd"].objectIds())
+        setup.setLastVersionForProfile("phutho.intranet:demo", "1000")
+        setup.upgradeProfile("phutho.intranet:demo")
+        self.assertEqual(sorted(folder["vp-ubnd"].objectIds()), ids)
+        self.assertEqual(department.Title(), "Sở Khoa học và Công nghệ")

@@ -45,7 +45,7 @@ class DocsCase(unittest.TestCase):
     def setUp(self):
         self.portal = self.layer["portal"]
         self.url = self.portal.absolute_url()
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
         self.other = agency(self.portal, "so-noi-vu")
         self.sessions = {}
 
@@ -64,29 +64,29 @@ class DocsCase(unittest.TestCase):
         return response.json() if response.content else None
 
     def issued(self, secrecy="normal", recipients=None, **fields):
-        """An outgoing document of Sở TT&TT, issued (committed)."""
-        login(self.portal, "chuyenvien.sotttt")
+        """An outgoing document of Sở KH&CN, issued (committed)."""
+        login(self.portal, "chuyenvien.sokhcn")
         doc = create_outgoing(
             self.agency,
             "cntt",
             secrecy=secrecy,
-            drafter="chuyenvien.sotttt",
+            drafter="chuyenvien.sokhcn",
             internal_recipients=recipients or [self.other.UID()],
             **fields,
         )
         register = self.agency["so-mat-di" if secrecy != "normal" else "so-di"]
         for user, transition, data in (
-            ("chuyenvien.sotttt", "submit_for_review", {}),
-            ("truongphong.sotttt", "submit_for_signature", {}),
-            ("lanhdao.sotttt", "sign", {}),
-            ("vanthu.sotttt", "issue", {"register": register.UID()}),
+            ("chuyenvien.sokhcn", "submit_for_review", {}),
+            ("truongphong.sokhcn", "submit_for_signature", {}),
+            ("lanhdao.sokhcn", "sign", {}),
+            ("vanthu.sokhcn", "issue", {"register": register.UID()}),
         ):
             login(self.portal, user)
             do_transition(doc, transition, data=data)
         return doc
 
     def registered_secret(self, symbol):
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(
             self.agency,
             secrecy="confidential",
@@ -104,7 +104,7 @@ class TestSignIn(DocsCase):
         """`POST /@login` gives a token; `Authorization: Bearer` uses it."""
         answer = requests.post(
             f"{self.url}/@login",
-            json={"login": "vanthu.sotttt", "password": DEMO_PASSWORD},
+            json={"login": "vanthu.sokhcn", "password": DEMO_PASSWORD},
             headers={"Accept": "application/json"},
             timeout=60,
         )
@@ -113,14 +113,14 @@ class TestSignIn(DocsCase):
         reader = RestSession(self.url)
         self.addCleanup(reader.close)
         reader.headers["Authorization"] = f"Bearer {token}"
-        register = self.ok(reader.get("co-quan/so-tttt/so-den"))
+        register = self.ok(reader.get("co-quan/so-khcn/so-den"))
         self.assertEqual(register["title"], "Sổ văn bản đến")
         self.assertEqual(
-            RestSession(self.url).get("co-quan/so-tttt/so-den").status_code, 401
+            RestSession(self.url).get("co-quan/so-khcn/so-den").status_code, 401
         )
         wrong = requests.post(
             f"{self.url}/@login",
-            json={"login": "vanthu.sotttt", "password": "sai"},
+            json={"login": "vanthu.sokhcn", "password": "sai"},
             headers={"Accept": "application/json"},
             timeout=60,
         )
@@ -130,10 +130,10 @@ class TestSignIn(DocsCase):
 
 class TestLanguage(DocsCase):
     def test_cookie_switches_and_accept_language_is_ignored(self):
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(self.agency, urgency="urgent")
         transaction.commit()
-        clerk = self.as_("vanthu.sotttt")
+        clerk = self.as_("vanthu.sokhcn")
 
         def urgency(**kwargs):
             return self.ok(clerk.get(doc.absolute_url(), **kwargs))["urgency"]["title"]
@@ -158,11 +158,11 @@ class TestLanguage(DocsCase):
 class TestWorkflowService(DocsCase):
     def test_get_workflow(self):
         """`GET @workflow`: state, history, transitions offered (View)."""
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(self.agency)
         do_transition(doc, "register")
         transaction.commit()
-        info = self.ok(self.as_("vanthu.sotttt").get(f"{doc.absolute_url()}/@workflow"))
+        info = self.ok(self.as_("vanthu.sokhcn").get(f"{doc.absolute_url()}/@workflow"))
         self.assertEqual(info["state"]["id"], "registered")
         self.assertEqual(info["state"]["title"], "Đã vào sổ")
         self.assertEqual(
@@ -171,10 +171,10 @@ class TestWorkflowService(DocsCase):
         self.assertEqual([h["action"] for h in info["history"]], [None, "register"])
         # The leader sees it and has nothing to do yet; others may not read it.
         leader = self.ok(
-            self.as_("lanhdao.sotttt").get(f"{doc.absolute_url()}/@workflow")
+            self.as_("lanhdao.sokhcn").get(f"{doc.absolute_url()}/@workflow")
         )
         self.assertEqual(leader["transitions"], [])
-        for user in ("chuyenvien.sotttt", "vanthu.snv", None):
+        for user in ("chuyenvien.sokhcn", "vanthu.snv", None):
             with self.subTest(user=user):
                 self.assertEqual(
                     self.as_(user).get(f"{doc.absolute_url()}/@workflow").status_code,
@@ -182,12 +182,12 @@ class TestWorkflowService(DocsCase):
                 )
 
     def test_unknown_transition_answers_400_and_changes_nothing(self):
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(self.agency)
         transaction.commit()
         for name in ("fly_to_the_moon", "sign", "assign"):
             with self.subTest(transition=name):
-                response = self.as_("vanthu.sotttt").post(
+                response = self.as_("vanthu.sokhcn").post(
                     f"{doc.absolute_url()}/@workflow/{name}", json={}
                 )
                 self.assertEqual(response.status_code, 400)
@@ -207,11 +207,11 @@ class TestRelations(DocsCase):
     def setUp(self):
         super().setUp()
         api.user.create(
-            username="thuong.sotttt",
+            username="thuong.sokhcn",
             email="thuong@phutho.gov.vn",
             password=DEMO_PASSWORD,
         )
-        api.group.add_user(groupname="so-tttt-clerks", username="thuong.sotttt")
+        api.group.add_user(groupname="so-khcn-clerks", username="thuong.sokhcn")
         self.secret = self.registered_secret("88/KH-CAT")
         self.visible = self.issued(title="Văn bản công khai được nhắc đến")
 
@@ -227,13 +227,13 @@ class TestRelations(DocsCase):
         """A readable document of each type, and who reads it without
         seeing the confidential document (a clerk of the ordinary
         registers only, an official of another unit)."""
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         incoming = create_incoming(self.agency, number_symbol="89/BKHCN-VP")
         do_transition(
             incoming, "register", data={"register": self.agency["so-den"].UID()}
         )
         outgoing = self.issued(title="Văn bản có quan hệ")
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         case = api.content.create(
             container=self.agency,
             type="CaseFile",
@@ -243,9 +243,9 @@ class TestRelations(DocsCase):
             start_date=today(),
         )
         return [
-            (incoming, "thuong.sotttt"),
-            (outgoing, "chuyenvien2.sotttt"),
-            (case, "thuong.sotttt"),
+            (incoming, "thuong.sokhcn"),
+            (outgoing, "chuyenvien2.sokhcn"),
+            (case, "thuong.sokhcn"),
         ]
 
     def titles(self, user, doc, field):
@@ -281,7 +281,7 @@ class TestRelations(DocsCase):
                         [self.visible.Title()] if many else [],
                     )
                     self.assertEqual(
-                        self.titles("vanthu.sotttt", source, name),
+                        self.titles("vanthu.sokhcn", source, name),
                         both if many else [self.secret.Title()],
                     )
             answer = self.as_(outsider).get(source.absolute_url()).text
@@ -316,7 +316,7 @@ class TestDuplicates(DocsCase):
         return body
 
     def test_allow_duplicate_exactly_true(self):
-        clerk = self.as_("vanthu.sotttt")
+        clerk = self.as_("vanthu.sokhcn")
         first = self.ok(clerk.post(self.agency.absolute_url(), json=self.body()), 201)
         self.ok(clerk.post(f"{first['@id']}/@workflow/register", json={}))
         tried = []
@@ -349,14 +349,14 @@ class TestDownloads(DocsCase):
         """An incoming document's file; an outgoing one's signed file, or
         its draft while there is none."""
         pdf = (FIXTURES / "qd15.pdf").read_bytes()
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         incoming = create_incoming(
             self.agency,
             main_file=NamedBlobFile(
                 pdf, filename="qd15.pdf", contentType="application/pdf"
             ),
         )
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         draft_bytes = (FIXTURES / "qd15-restricted.pdf").read_bytes()
         outgoing = create_outgoing(
             self.agency,
@@ -366,10 +366,10 @@ class TestDownloads(DocsCase):
             ),
         )
         transaction.commit()
-        clerk = self.as_("vanthu.sotttt")
+        clerk = self.as_("vanthu.sokhcn")
         got = clerk.get(f"{incoming.absolute_url()}/@@download/main_file")
         self.assertEqual((got.status_code, got.content), (200, pdf))
-        drafter = self.as_("chuyenvien.sotttt")
+        drafter = self.as_("chuyenvien.sokhcn")
         self.assertNotIn("main_file", self.ok(drafter.get(outgoing.absolute_url())))
         got = drafter.get(f"{outgoing.absolute_url()}/@@download/main_file")
         self.assertEqual((got.status_code, got.content), (200, draft_bytes))
@@ -392,7 +392,7 @@ class TestAfterIssue(DocsCase):
     def test_patch_refused_and_corrections_limited(self):
         doc = self.issued(page_count=2, copies=3)
         transaction.commit()
-        clerk = self.as_("vanthu.sotttt")
+        clerk = self.as_("vanthu.sokhcn")
         for body in ({"content": "Sửa"}, {"page_count": 5}, {"signed_file": None}):
             with self.subTest(body=body):
                 self.assertEqual(
@@ -421,7 +421,7 @@ class TestAfterIssue(DocsCase):
         for field, value in (
             ("title", "Khác"),
             ("number", 99),
-            ("symbol", "99/STTTT-CNTT"),
+            ("symbol", "99/SKHCN-CNTT"),
             ("content", "Khác"),
         ):
             with self.subTest(field=field):
@@ -442,7 +442,7 @@ class TestRecall(DocsCase):
         doc = self.issued()
         copy = uuidToObject(deliveries_of(doc)[self.other.UID()], unrestricted=True)
         transaction.commit()
-        sender = self.as_("lanhdao.sotttt")
+        sender = self.as_("lanhdao.sokhcn")
         self.ok(
             sender.post(
                 f"{doc.absolute_url()}/@workflow/recall",
@@ -457,7 +457,7 @@ class TestRecall(DocsCase):
         self.assertEqual(entry["comment"], "Ban hành nhầm")
         self.assertEqual(entry["source"], doc.UID())
         status = self.ok(
-            self.as_("vanthu.sotttt").get(f"{doc.absolute_url()}/@delivery-status")
+            self.as_("vanthu.sokhcn").get(f"{doc.absolute_url()}/@delivery-status")
         )
         item = status["items"][0]
         self.assertEqual((item["recall"], item["recall_code"]), ("requested", "13"))
@@ -468,7 +468,7 @@ class TestRecall(DocsCase):
             )
         )
         item = self.ok(
-            self.as_("vanthu.sotttt").get(f"{doc.absolute_url()}/@delivery-status")
+            self.as_("vanthu.sokhcn").get(f"{doc.absolute_url()}/@delivery-status")
         )["items"][0]
         # The copy is withdrawn; its last progress status stays (01).
         self.assertEqual(item["state"], "withdrawn")
@@ -482,12 +482,12 @@ class TestRecall(DocsCase):
 
 class TestSearchIndexes(DocsCase):
     def test_register_number_int(self):
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(self.agency, number_symbol="401/BKHCN-VP")
         do_transition(doc, "register", data={"register": self.agency["so-den"].UID()})
         transaction.commit()
         number = doc.arrival_number
-        clerk = self.as_("vanthu.sotttt")
+        clerk = self.as_("vanthu.sokhcn")
 
         def found(params):
             items = self.ok(clerk.get("@search", params=params))["items"]
@@ -506,7 +506,7 @@ class TestSearchIndexes(DocsCase):
         """Incoming: the earliest open deadline, an assignment's or its own;
         outgoing: reply_deadline. Sorted with sort_on=deadline."""
         soon, later, latest = (today() + timedelta(days=d) for d in (3, 9, 20))
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         own = create_incoming(
             self.agency, number_symbol="402/BKHCN-VP", processing_deadline=latest
         )
@@ -517,7 +517,7 @@ class TestSearchIndexes(DocsCase):
             assigned, "register", data={"register": self.agency["so-den"].UID()}
         )
         do_transition(assigned, "submit")
-        login(self.portal, "lanhdao.sotttt")
+        login(self.portal, "lanhdao.sokhcn")
         do_transition(
             assigned,
             "assign",
@@ -529,11 +529,11 @@ class TestSearchIndexes(DocsCase):
                 }
             },
         )
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         outgoing = create_outgoing(self.agency, "cntt", reply_deadline=later)
         transaction.commit()
         items = self.ok(
-            self.as_("lanhdao.sotttt").get(
+            self.as_("lanhdao.sokhcn").get(
                 "@search",
                 params={
                     "UID": [own.UID(), assigned.UID(), outgoing.UID()],
@@ -547,7 +547,7 @@ class TestSearchIndexes(DocsCase):
         # and the draft are not the leader's to see.
         self.assertEqual(leader_sees, {assigned.UID(): soon.isoformat()})
         items = self.ok(
-            self.as_("vanthu.sotttt").get(
+            self.as_("vanthu.sokhcn").get(
                 "@search",
                 params={
                     "UID": [own.UID(), assigned.UID()],
@@ -561,7 +561,7 @@ class TestSearchIndexes(DocsCase):
             [(assigned.UID(), soon.isoformat()), (own.UID(), latest.isoformat())],
         )
         drafted = self.ok(
-            self.as_("chuyenvien.sotttt").get(
+            self.as_("chuyenvien.sokhcn").get(
                 "@search",
                 params={
                     "UID": outgoing.UID(),

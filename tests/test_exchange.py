@@ -378,24 +378,24 @@ class TestStatusMessages(ExchangeCase):
 
 
 class TestRoundTrip(unittest.TestCase):
-    """A document issued by Sở TT&TT to Sở Nội vụ as an outside recipient:
+    """A document issued by Sở KH&CN to Sở Nội vụ as an outside recipient:
     its message, imported, gives the same fields and files."""
 
     layer = PHUTHO_DEMO_INTEGRATION_TESTING
 
     def test_export_then_import(self):
         portal = self.layer["portal"]
-        a, b = agency(portal, "so-tttt"), agency(portal, "so-noi-vu")
+        a, b = agency(portal, "so-khcn"), agency(portal, "so-noi-vu")
         setRoles(portal, TEST_USER_ID, ["Manager"])
         a.place = "Phú Thọ"
         a.organization_in_charge = "UBND tỉnh Phú Thọ"
         a.fax = "0210 3811 337"
-        login(portal, "chuyenvien.sotttt")
+        login(portal, "chuyenvien.sokhcn")
         document = create_outgoing(
             a,
             "cntt",
             title="Về việc kết nối liên thông văn bản điện tử",
-            content="Sở Thông tin và Truyền thông đề nghị...",
+            content="Sở Khoa học và Công nghệ đề nghị...",
             urgency="very_urgent",
             signer_authority="KT.",
             signer_position="Phó Giám đốc",
@@ -477,8 +477,8 @@ class TestRoundTrip(unittest.TestCase):
 
     def test_not_issued_has_no_document_id(self):
         portal = self.layer["portal"]
-        login(portal, "chuyenvien.sotttt")
-        document = create_outgoing(agency(portal, "so-tttt"), "cntt")
+        login(portal, "chuyenvien.sokhcn")
+        document = create_outgoing(agency(portal, "so-khcn"), "cntt")
         with self.assertRaises(ValueError):
             exchange.ensure_document_id(document)
 
@@ -578,9 +578,9 @@ class TestUpgrade1003(unittest.TestCase):
         from phutho.intranet.workflow.delivery import deliveries_of
 
         portal = self.layer["portal"]
-        sotttt, snv = agency(portal, "so-tttt"), agency(portal, "so-noi-vu")
-        login(portal, "chuyenvien.sotttt")
-        document = create_outgoing(sotttt, "cntt", internal_recipients=[snv.UID()])
+        sokhcn, snv = agency(portal, "so-khcn"), agency(portal, "so-noi-vu")
+        login(portal, "chuyenvien.sokhcn")
+        document = create_outgoing(sokhcn, "cntt", internal_recipients=[snv.UID()])
         run_transitions(portal, document, OUTGOING_TO_ISSUED)
         (copy_uid,) = deliveries_of(document).values()
         login(portal, "vanthu.snv")
@@ -591,7 +591,7 @@ class TestUpgrade1003(unittest.TestCase):
         base = document.aq_base
         del base.document_id
         del base._delivery_log
-        exchange_of(sotttt).issued.clear()
+        exchange_of(sokhcn).issued.clear()
         return document, copy, snv
 
     def test_upgrade(self):
@@ -618,7 +618,7 @@ class TestUpgrade1003(unittest.TestCase):
         self.assertIn("phutho.intranet.exchange.directory", registry.records)
         self.assertIn("phutho.intranet.exchange.signing_pkcs12", registry.records)
         # The DocumentId, and status messages answering it find the document.
-        agency_obj = agency(portal, "so-tttt")
+        agency_obj = agency(portal, "so-khcn")
         self.assertEqual(
             document.document_id,
             f"{agency_obj.organ_id},{document.issued_date:%Y/%m/%d},{document.symbol}",
@@ -668,15 +668,15 @@ class TestConnectorDefect(unittest.TestCase):
         registry.registerUtility(broken, IConnector, name="broken")
         self.addCleanup(registry.unregisterUtility, broken, IConnector, "broken")
         portal = self.layer["portal"]
-        login(portal, "chuyenvien.sotttt")
+        login(portal, "chuyenvien.sokhcn")
         document = create_outgoing(
-            agency(portal, "so-tttt"),
+            agency(portal, "so-khcn"),
             "cntt",
             external_recipients=["Văn phòng Chính phủ | 000.00.00.G22 |"],
         )
         run_transitions(portal, document, OUTGOING_TO_ISSUED)
         self.assertEqual(api.content.get_state(document), "issued")
-        (item,) = outbox_items(agency(portal, "so-tttt"))
+        (item,) = outbox_items(agency(portal, "so-khcn"))
         self.assertEqual(item.status, "failed")
         self.assertIn("platform down", item.error)
         (row,) = delivery_status(document, external=True)

@@ -71,8 +71,8 @@ class MailTransportCase(unittest.TestCase):
         api.portal.set_registry_record(
             "plone.email_from_address", "congthongtin@phutho.gov.vn"
         )
-        self.agency = agency(self.portal, "so-tttt")
-        self.agency.email = "vanthu@sotttt.phutho.gov.vn"
+        self.agency = agency(self.portal, "so-khcn")
+        self.agency.email = "vanthu@sokhcn.phutho.gov.vn"
         transaction.commit()
 
     def tearDown(self):
@@ -100,7 +100,7 @@ class MailTransportCase(unittest.TestCase):
         self.fail(f"{len(found)} mails to {address}, {count} expected")
 
     def issue(self, *recipients):
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         document = create_outgoing(
             self.agency, "cntt", external_recipients=list(recipients)
         )
@@ -175,14 +175,14 @@ class TestStatusesByMail(MailTransportCase):
         self.assertEqual(status.response_for.document_id, message.document_id)
         self.assertEqual(status.sender.organ_id, self.agency.organ_id)
 
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         do_transition(document, "register", comment="Vào sổ văn bản đến")
         transaction.commit()
         mails = self.mails_to("vanthu@vpcp.gov.vn", 2)
         status = read_message(edxml_of(mails[1]))
         self.assertEqual(status.status_code, "03")
         self.assertIn("Vào sổ văn bản đến", status.description)
-        clerk = api.user.get(userid="vanthu.sotttt").getProperty("fullname")
+        clerk = api.user.get(userid="vanthu.sokhcn").getProperty("fullname")
         self.assertEqual(status.staff.staff, clerk)
         transaction.begin()
         transports = {i.transport for i in outbox_items(self.agency)}

@@ -23,22 +23,22 @@ class TestUploadForm(unittest.TestCase):
 
     def test_clerk_receives_a_message(self):
         portal = self.layer["portal"]
-        sotttt = agency(portal, "so-tttt")
-        browser = signed_in_browser(self.layer["app"], "vanthu.sotttt")
-        browser.open(sotttt.absolute_url())
+        sokhcn = agency(portal, "so-khcn")
+        browser = signed_in_browser(self.layer["app"], "vanthu.sokhcn")
+        browser.open(sokhcn.absolute_url())
         browser.getLink(id="agency-link-receive-edxml").click()
         control = browser.getControl(name="message")
         control.add_file(
-            io.BytesIO(CORPUS.document(sotttt.organ_id)), "application/xml", "m.edxml"
+            io.BytesIO(CORPUS.document(sokhcn.organ_id)), "application/xml", "m.edxml"
         )
         browser.getControl(name="form.submitted").click()
         self.assertIn("/van-ban-den/", browser.url)
         self.assertIn("15/VPCP-KSTT", browser.contents)
         self.assertIn('id="doc-signature-status"', browser.contents)
         # A broken message: the reason and the element, nothing created.
-        browser.open(sotttt.absolute_url() + "/@@receive-edxml")
+        browser.open(sokhcn.absolute_url() + "/@@receive-edxml")
         browser.getControl(name="message").add_file(
-            io.BytesIO(CORPUS.document(sotttt.organ_id, PromulgationDate="2026/02/30")),
+            io.BytesIO(CORPUS.document(sokhcn.organ_id, PromulgationDate="2026/02/30")),
             "application/xml",
             "bad.edxml",
         )
@@ -61,8 +61,8 @@ class TestUploadForm(unittest.TestCase):
         """A CodeNumber that is not a plain number, and a document without a
         number, import and can be edited and saved like any document."""
         portal = self.layer["portal"]
-        sotttt = agency(portal, "so-tttt")
-        browser = signed_in_browser(self.layer["app"], "vanthu.sotttt")
+        sokhcn = agency(portal, "so-khcn")
+        browser = signed_in_browser(self.layer["app"], "vanthu.sokhcn")
         cases = (
             ("74fass22", "74fass22/VPCP-KSTT"),
             (None, "VPCP-KSTT"),
@@ -71,9 +71,9 @@ class TestUploadForm(unittest.TestCase):
             with self.subTest(number):
                 url = self.receive(
                     browser,
-                    sotttt,
+                    sokhcn,
                     CORPUS.document(
-                        sotttt.organ_id,
+                        sokhcn.organ_id,
                         CodeNumber=number,
                         DocumentId=f"000.00.00.G22,2026/11/20,{expected}",
                     ),
@@ -93,6 +93,6 @@ class TestUploadForm(unittest.TestCase):
 
     def test_not_offered_to_specialists(self):
         portal = self.layer["portal"]
-        browser = signed_in_browser(self.layer["app"], "chuyenvien.sotttt")
-        browser.open(agency(portal, "so-tttt").absolute_url())
+        browser = signed_in_browser(self.layer["app"], "chuyenvien.sokhcn")
+        browser.open(agency(portal, "so-khcn").absolute_url())
         self.assertNotIn("agency-link-receive-edxml", browser.contents)

@@ -120,22 +120,22 @@ class DirectoryCase(unittest.TestCase):
 
 class TestPickupCommand(DirectoryCase):
     def test_each_file_once_done_or_error_with_a_report(self):
-        sotttt = agency(self.portal, "so-tttt")
-        before = len(incoming_of(sotttt))
-        inbox = self.folder(sotttt, "inbox")
+        sokhcn = agency(self.portal, "so-khcn")
+        before = len(incoming_of(sokhcn))
+        inbox = self.folder(sokhcn, "inbox")
         inbox.mkdir(parents=True)
-        message = CORPUS.document(sotttt.organ_id)
+        message = CORPUS.document(sokhcn.organ_id)
         (inbox / "a-message.edxml").write_bytes(message)
         (inbox / "b-same-again.edxml").write_bytes(message)
         (inbox / "c-broken.edxml").write_bytes(
-            CORPUS.document(sotttt.organ_id, PromulgationDate="2026/02/30")
+            CORPUS.document(sokhcn.organ_id, PromulgationDate="2026/02/30")
         )
         (inbox / ".d-hidden-partial").write_bytes(message[:100])
 
         code, out, err = self.pickup()
         self.assertEqual(code, 0, err)
-        self.assertIn(f"{sotttt.organ_id} a-message.edxml created", out)
-        self.assertIn(f"{sotttt.organ_id} b-same-again.edxml applied", out)
+        self.assertIn(f"{sokhcn.organ_id} a-message.edxml created", out)
+        self.assertIn(f"{sokhcn.organ_id} b-same-again.edxml applied", out)
         self.assertIn(
             "c-broken.edxml refused InvalidEdXML "
             "MessageHeader/PromulgationInfo/PromulgationDate",
@@ -143,24 +143,24 @@ class TestPickupCommand(DirectoryCase):
         )
         self.assertIn("pickup: 3 files (1 applied, 1 created, 1 refused)", out)
         # One document for the two deliveries of one message.
-        documents = incoming_of(sotttt)
+        documents = incoming_of(sokhcn)
         self.assertEqual(len(documents), before + 1)
         (created,) = [d for d in documents if d.channel == "exchange"]
         self.assertEqual(created.number_symbol, "15/VPCP-KSTT")
         self.assertEqual(
-            files(self.folder(sotttt, "done")),
+            files(self.folder(sokhcn, "done")),
             ["a-message.edxml", "b-same-again.edxml"],
         )
-        self.assertEqual(files(self.folder(sotttt, "error")), ["c-broken.edxml"])
+        self.assertEqual(files(self.folder(sokhcn, "error")), ["c-broken.edxml"])
         self.assertEqual(files(inbox), [])
         self.assertTrue((inbox / ".d-hidden-partial").exists())  # not complete yet
         report = json.loads(
-            (self.folder(sotttt, "done") / "a-message.edxml.report.json").read_text()
+            (self.folder(sokhcn, "done") / "a-message.edxml.report.json").read_text()
         )
         self.assertEqual(report["status"], "created")
         self.assertEqual(report["uid"], created.UID())
         refused = json.loads(
-            (self.folder(sotttt, "error") / "c-broken.edxml.report.json").read_text()
+            (self.folder(sokhcn, "error") / "c-broken.edxml.report.json").read_text()
         )
         self.assertEqual(refused["status"], "refused")
         self.assertEqual(
@@ -171,16 +171,16 @@ class TestPickupCommand(DirectoryCase):
         code, out, err = self.pickup("--json")
         self.assertEqual(code, 0, err)
         self.assertEqual(json.loads(out)["imported"], [])
-        self.assertEqual(len(incoming_of(sotttt)), before + 1)
+        self.assertEqual(len(incoming_of(sokhcn)), before + 1)
 
     def test_limit_leaves_the_rest_for_the_next_run(self):
-        sotttt = agency(self.portal, "so-tttt")
-        inbox = self.folder(sotttt, "inbox")
+        sokhcn = agency(self.portal, "so-khcn")
+        inbox = self.folder(sokhcn, "inbox")
         inbox.mkdir(parents=True)
         for number in range(1, 4):
             (inbox / f"{number}.edxml").write_bytes(
                 CORPUS.document(
-                    sotttt.organ_id,
+                    sokhcn.organ_id,
                     CodeNumber=str(number),
                     DocumentId=f"000.00.00.G22,2026/11/20,{number}/VPCP-KSTT",
                 )
@@ -191,7 +191,7 @@ class TestPickupCommand(DirectoryCase):
         code, out, err = self.pickup("--limit", "2", "--json")
         report = json.loads(out)
         self.assertEqual((len(report["imported"]), report["left"]), (1, 0))
-        self.assertEqual(len(files(self.folder(sotttt, "done"))), 3)
+        self.assertEqual(len(files(self.folder(sokhcn, "done"))), 3)
 
     def test_portal_unreachable_or_refusing(self):
         with socket_port() as port:
@@ -206,7 +206,7 @@ class TestPickupCommand(DirectoryCase):
                 "--url",
                 self.portal.absolute_url(),
                 "--user",
-                "vanthu.sotttt",  # a clerk, not a Manager
+                "vanthu.sokhcn",  # a clerk, not a Manager
             ],
             env=env,
             capture_output=True,
@@ -232,12 +232,12 @@ class socket_port:
 
 
 class TestTwoAgencies(DirectoryCase):
-    """Sở TT&TT (A) sends to Sở Nội vụ (B) through the exchange folders
+    """Sở KH&CN (A) sends to Sở Nội vụ (B) through the exchange folders
     only: B is named as a recipient outside the portal, by its OrganId."""
 
     def test_issue_receive_register_and_status_back(self):
-        a, b = agency(self.portal, "so-tttt"), agency(self.portal, "so-noi-vu")
-        login(self.portal, "chuyenvien.sotttt")
+        a, b = agency(self.portal, "so-khcn"), agency(self.portal, "so-noi-vu")
+        login(self.portal, "chuyenvien.sokhcn")
         document = create_outgoing(
             a,
             "cntt",
@@ -291,7 +291,7 @@ class TestTwoAgencies(DirectoryCase):
         self.assertEqual(len(files(self.folder(a, "done"))), 2)
 
         sender = requests.Session()
-        sender.auth = ("vanthu.sotttt", DEMO_PASSWORD)
+        sender.auth = ("vanthu.sokhcn", DEMO_PASSWORD)
         status = sender.get(f"{document_url}/@delivery-status", headers=JSON)
         self.assertEqual(status.status_code, 200, status.text)
         (row,) = status.json()["items"]
@@ -335,14 +335,14 @@ class TestClaims(unittest.TestCase):
         self.addCleanup(shutil.rmtree, root, True)
         api.portal.set_registry_record("phutho.intranet.exchange.directory", str(root))
         transaction.commit()
-        sotttt = agency(portal, "so-tttt")
-        inbox = root / sotttt.organ_id / "inbox"
+        sokhcn = agency(portal, "so-khcn")
+        inbox = root / sokhcn.organ_id / "inbox"
         inbox.mkdir(parents=True)
-        (inbox / "m.edxml").write_bytes(CORPUS.document(sotttt.organ_id))
+        (inbox / "m.edxml").write_bytes(CORPUS.document(sokhcn.organ_id))
         script = load_script("exchange_pickup.py")
         report = script.run_in_process(self.layer["app"], portal.getId())
         (item,) = report["imported"]
         self.assertEqual(item["status"], "created")
         transaction.begin()
-        self.assertEqual(files(root / sotttt.organ_id / "done"), ["m.edxml"])
+        self.assertEqual(files(root / sokhcn.organ_id / "done"), ["m.edxml"])
         self.assertIn("1 created", script.summary(report)[-1])

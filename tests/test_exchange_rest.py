@@ -44,10 +44,10 @@ class EdXMLRestCase(unittest.TestCase):
 
     def setUp(self):
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
         self.url = f"{self.agency.absolute_url()}/@edxml"
         self.clerk = requests.Session()
-        self.clerk.auth = ("vanthu.sotttt", DEMO_PASSWORD)
+        self.clerk.auth = ("vanthu.sokhcn", DEMO_PASSWORD)
 
     def tearDown(self):
         self.clerk.close()
@@ -94,7 +94,7 @@ class EdXMLRestCase(unittest.TestCase):
         self.assertEqual(self.post(message, other).status_code, 401)
         other.close()
         specialist = requests.Session()
-        specialist.auth = ("chuyenvien.sotttt", DEMO_PASSWORD)
+        specialist.auth = ("chuyenvien.sokhcn", DEMO_PASSWORD)
         self.assertEqual(self.post(message, specialist).status_code, 401)
         specialist.close()
 
@@ -123,7 +123,7 @@ class EdXMLRestCase(unittest.TestCase):
         from phutho.intranet.testing import run_transitions
         from plone.app.testing import login
 
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         document = create_outgoing(
             self.agency,
             "cntt",
@@ -134,7 +134,7 @@ class EdXMLRestCase(unittest.TestCase):
         draft_url = document.absolute_url()
         transaction.commit()
         drafter = requests.Session()
-        drafter.auth = ("chuyenvien.sotttt", DEMO_PASSWORD)
+        drafter.auth = ("chuyenvien.sokhcn", DEMO_PASSWORD)
         refused = drafter.get(f"{draft_url}/@edxml", headers=ACCEPT_XML)
         self.assertEqual(refused.status_code, 400, refused.text[:500])
         self.assertEqual(refused.json()["error"]["type"], "BadRequest")
@@ -179,10 +179,10 @@ class DeliveryStatusCase(unittest.TestCase):
         from plone.app.testing import login
 
         portal = self.layer["portal"]
-        sotttt, snv = agency(portal, "so-tttt"), agency(portal, "so-noi-vu")
-        login(portal, "chuyenvien.sotttt")
+        sokhcn, snv = agency(portal, "so-khcn"), agency(portal, "so-noi-vu")
+        login(portal, "chuyenvien.sokhcn")
         document = create_outgoing(
-            sotttt,
+            sokhcn,
             "cntt",
             internal_recipients=[snv.UID()],
             external_recipients=["Sở Y tế tỉnh Hà Nam | | vanthu@syt.hanam.gov.vn"],
@@ -193,7 +193,7 @@ class DeliveryStatusCase(unittest.TestCase):
         copy_url = api.content.get(UID=copy_uid).absolute_url()
         url = f"{document.absolute_url()}/@delivery-status"
         transaction.commit()
-        sender = self.session("vanthu.sotttt")
+        sender = self.session("vanthu.sokhcn")
         recipient = self.session("vanthu.snv")
 
         def rows():
@@ -231,7 +231,7 @@ class DeliveryStatusCase(unittest.TestCase):
 
         # A recall (13, the leader's) and the recipient's agreement (15), in
         # the same log.
-        response = self.session("lanhdao.sotttt").post(
+        response = self.session("lanhdao.sokhcn").post(
             f"{document.absolute_url()}/@workflow/recall",
             json={"comment": "Văn bản có sai sót"},
         )

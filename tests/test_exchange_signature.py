@@ -314,12 +314,12 @@ class TestSignedExport(EnvironmentCleared, unittest.TestCase):
     def setUp(self):
         super().setUp()
         self.ca = ThrowAwayCA()
-        self.key, self.certificate = self.ca.issue("Sở Thông tin và Truyền thông")
+        self.key, self.certificate = self.ca.issue("Sở Khoa học và Công nghệ")
         self.addCleanup(self.ca.cleanup)
         portal = self.layer["portal"]
-        login(portal, "chuyenvien.sotttt")
+        login(portal, "chuyenvien.sokhcn")
         self.document = create_outgoing(
-            agency(portal, "so-tttt"),
+            agency(portal, "so-khcn"),
             "cntt",
             external_recipients=["Văn phòng Chính phủ | 000.00.00.G22 |"],
         )
@@ -350,7 +350,7 @@ class TestSignedExport(EnvironmentCleared, unittest.TestCase):
             "phutho.intranet.exchange.trusted_ca", self.ca.pem
         )
         data = exchange.export_message(self.document)
-        result = self.assertSignedBy(data, "CN=Sở Thông tin và Truyền thông")
+        result = self.assertSignedBy(data, "CN=Sở Khoa học và Công nghệ")
         self.assertIs(result.trusted, True)
         # What the recipient makes of it: the same document, signed.
         message = exchange.read_message(data)
@@ -361,7 +361,7 @@ class TestSignedExport(EnvironmentCleared, unittest.TestCase):
         exchange.import_message(receiver, CORPUS.document(receiver.organ_id))
         (status,) = [i for i in outbox_items(receiver) if i.kind == "status"]
         self.assertEqual(exchange.read_message(status.data()).status_code, "01")
-        self.assertSignedBy(status.data(), "CN=Sở Thông tin và Truyền thông")
+        self.assertSignedBy(status.data(), "CN=Sở Khoa học và Công nghệ")
 
     def test_pkcs12_in_the_environment(self):
         os.environ["PHUTHO_EXCHANGE_SIGNING_PKCS12"] = self.ca.pkcs12_file(
@@ -369,7 +369,7 @@ class TestSignedExport(EnvironmentCleared, unittest.TestCase):
         )
         os.environ["PHUTHO_EXCHANGE_SIGNING_PASSWORD"] = "mật-khẩu"
         self.assertSignedBy(
-            exchange.export_message(self.document), "CN=Sở Thông tin và Truyền thông"
+            exchange.export_message(self.document), "CN=Sở Khoa học và Công nghệ"
         )
 
     def test_unusable_key_sends_unsigned(self):
@@ -393,13 +393,13 @@ class TestReceivedSignatures(EnvironmentCleared, unittest.TestCase):
         self.addCleanup(self.ca.cleanup)
         self.key, self.certificate = self.ca.issue("Văn thư Văn phòng Chính phủ")
         portal = self.layer["portal"]
-        self.agency = agency(portal, "so-tttt")
+        self.agency = agency(portal, "so-khcn")
         api.portal.set_registry_record(
             "phutho.intranet.exchange.trusted_ca", self.ca.pem
         )
         transaction.commit()
         self.clerk = requests.Session()
-        self.clerk.auth = ("vanthu.sotttt", DEMO_PASSWORD)
+        self.clerk.auth = ("vanthu.sokhcn", DEMO_PASSWORD)
         self.addCleanup(self.clerk.close)
 
     def receive(self, data):

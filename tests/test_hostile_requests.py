@@ -41,9 +41,9 @@ Row = namedtuple(
     "Row", "name user method target path body expect says headers", defaults=(None,)
 )
 
-CLERK = "vanthu.sotttt"
-LEADER = "lanhdao.sotttt"
-SPECIALIST = "chuyenvien.sotttt"
+CLERK = "vanthu.sokhcn"
+LEADER = "lanhdao.sokhcn"
+SPECIALIST = "chuyenvien.sokhcn"
 OTHER_CLERK = "vanthu.snv"  # Sở Nội vụ
 ANONYMOUS = None
 
@@ -771,7 +771,7 @@ UNKNOWN_AND_READONLY = (
         )
         for field, value in (
             ("number", 5),
-            ("symbol", "05/STTTT-CNTT"),
+            ("symbol", "05/SKHCN-CNTT"),
             ("issued_date", "2026-11-20"),
             ("review_state", "issued"),
         )
@@ -1834,7 +1834,7 @@ class TestHostileRequests(unittest.TestCase):
 
     def setUp(self):
         portal = self.portal = self.layer["portal"]
-        so = self.agency = agency(portal, "so-tttt")
+        so = self.agency = agency(portal, "so-khcn")
         other = agency(portal, "so-noi-vu")
         setRoles(portal, TEST_USER_ID, ["Manager"])
         login(portal, CLERK)
@@ -2068,7 +2068,7 @@ class TestHostileRequests(unittest.TestCase):
             self.agency.absolute_url(),
             json=incoming(
                 page_count=3,
-                recipients=["Sở Thông tin và Truyền thông"],
+                recipients=["Sở Khoa học và Công nghệ"],
                 main_file=file_spec(PDF),
                 urgency={"token": "urgent"},
             ),

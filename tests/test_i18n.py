@@ -560,10 +560,10 @@ class TestPagesInVietnamese(unittest.TestCase):
     def setUp(self):
         self.app = self.layer["app"]
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
 
     def incoming(self, *transitions):
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         document = create_incoming(self.agency)
         for transition in transitions:
             do_transition(document, transition)
@@ -583,7 +583,7 @@ class TestPagesInVietnamese(unittest.TestCase):
 
     def test_incoming_document_page(self):
         document = self.incoming("register")
-        browser = self.browser("vanthu.sotttt")
+        browser = self.browser("vanthu.sokhcn")
         browser.open(document.absolute_url())
         page = self.page(browser)
         self.assertEqual(page.get("lang"), "vi")
@@ -623,7 +623,7 @@ class TestPagesInVietnamese(unittest.TestCase):
             self.assertNotIn(english, body)
 
     def test_add_form_labels(self):
-        browser = self.browser("vanthu.sotttt")
+        browser = self.browser("vanthu.sokhcn")
         browser.open(f"{self.agency.absolute_url()}/++add++IncomingDocument")
         labels = self.texts(browser, "label, legend")
         for label in (
@@ -662,7 +662,7 @@ class TestPagesInVietnamese(unittest.TestCase):
 
     def test_dashboard(self):
         self.incoming()
-        browser = self.browser("vanthu.sotttt")
+        browser = self.browser("vanthu.sokhcn")
         browser.open(f"{self.portal.absolute_url()}/@@documents-dashboard")
         self.assertEqual(
             self.texts(browser, "h1.documentFirstHeading"), ["Việc của tôi"]
@@ -679,7 +679,7 @@ class TestPagesInVietnamese(unittest.TestCase):
             api.portal.get_registry_record("plone.use_request_negotiation")
         )
         document = self.incoming("register")
-        browser = self.browser("vanthu.sotttt")
+        browser = self.browser("vanthu.sokhcn")
         browser.open(f"{document.absolute_url()}?set_language=en")
         browser.open(document.absolute_url())
         self.assertEqual(self.page(browser).get("lang"), "en")
@@ -702,7 +702,7 @@ class TestPagesInVietnamese(unittest.TestCase):
         )
         self.assertEqual(fields["Document date"], "20/11/2026")
 
-        other = self.browser("vanthu.sotttt")
+        other = self.browser("vanthu.sokhcn")
         other.open(document.absolute_url())
         self.assertEqual(self.page(other).get("lang"), "vi")
         self.assertEqual(self.texts(other, "#doc-state"), ["Đã vào sổ"])
@@ -716,7 +716,7 @@ class TestPagesInVietnamese(unittest.TestCase):
         "Register": our pages translate workflow titles in the
         phutho.intranet domain, where registering a document is "Vào sổ"."""
         document = self.incoming()
-        browser = self.browser("vanthu.sotttt")
+        browser = self.browser("vanthu.sokhcn")
         browser.open(document.absolute_url())
         button = self.texts(browser, "#doc-action-register")
         browser.getLink(id="doc-action-register").click()

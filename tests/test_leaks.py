@@ -45,15 +45,15 @@ UNKNOWN_UID = "0123456789abcdef0123456789abcdef"
 
 ANONYMOUS = None
 OTHER_AGENCY = "chuyenvien.snv"  # Sở Nội vụ
-SAME_AGENCY = "chuyenvien2.sotttt"  # Sở TT&TT, not on the secret document
+SAME_AGENCY = "chuyenvien2.sokhcn"  # Sở KH&CN, not on the secret document
 PERSONAS = (ANONYMOUS, OTHER_AGENCY, SAME_AGENCY)
 
 # Ids of the people and groups of the agency holding the secret document
-# and of the webmaster (its agency's public mailbox, vanthu.sotttt@…, is
+# and of the webmaster (its agency's public mailbox, vanthu.sokhcn@…, is
 # on its pages: that is no account).
 PEOPLE = re.compile(
-    r"\b(?:vanthu|lanhdao|truongphong|chuyenvien2?)\.sotttt\b(?!@)"
-    r"|\bso-tttt-(?:clerks|secret-clerks|leaders|officials|[a-z]+-heads"
+    r"\b(?:vanthu|lanhdao|truongphong|chuyenvien2?)\.sokhcn\b(?!@)"
+    r"|\bso-khcn-(?:clerks|secret-clerks|leaders|officials|[a-z]+-heads"
     r"|[a-z]+-specialists)\b|\bquantri\b"
 )
 
@@ -117,13 +117,13 @@ def leak_table():
         ),
         Row(
             "agency officials",
-            "co-quan/so-tttt/@vocabularies/phutho.intranet.AgencyUsers",
+            "co-quan/so-khcn/@vocabularies/phutho.intranet.AgencyUsers",
             lambda p: 200 if p == SAME_AGENCY else refused(p),
             people=False,  # their own agency's people: they work with them
         ),
         Row(
             "a person's page",
-            "author/vanthu.sotttt",
+            "author/vanthu.sokhcn",
             lambda p: {ANONYMOUS: 302, OTHER_AGENCY: 404, SAME_AGENCY: 200}[p],
             html=True,
             people=False,  # shown to the same agency: checked below
@@ -136,7 +136,7 @@ def leak_table():
         ),
         Row(
             "creators on the agency",
-            "co-quan/so-tttt/@search",
+            "co-quan/so-khcn/@search",
             200,
             params={"metadata_fields": ["listCreators", "Creator"]},
         ),
@@ -149,10 +149,10 @@ def leak_table():
                 "metadata_fields": ["listCreators", "Creator"],
             },
         ),
-        Row("search by creator", "@search?Creator=vanthu.sotttt", 200, empty=True),
+        Row("search by creator", "@search?Creator=vanthu.sokhcn", 200, empty=True),
         Row(
             "search by creator (sender)",
-            "@search?Creator=chuyenvien.sotttt",
+            "@search?Creator=chuyenvien.sokhcn",
             200,
             empty=True,
         ),
@@ -188,14 +188,14 @@ class LeakCase(unittest.TestCase):
     def setUp(self):
         self.portal = self.layer["portal"]
         self.portal_url = self.portal.absolute_url()
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
         self.secret = self.make_secret()
         transaction.commit()
 
     def make_secret(self):
-        """A registered secret incoming document of Sở TT&TT with an annex,
+        """A registered secret incoming document of Sở KH&CN with an annex,
         which an issued reply of Sở Nội vụ's clerk's agency cites."""
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         secret = create_incoming(
             self.agency,
             title=SECRET_TITLE,
@@ -210,7 +210,7 @@ class LeakCase(unittest.TestCase):
                 id=ANNEX_NAME,
                 file=NamedBlobFile(PDF, filename=ANNEX_NAME),
             )
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         reply = create_outgoing(
             self.agency,
             "cntt",
@@ -278,11 +278,11 @@ class TestLeakTable(LeakCase):
     def test_the_secret_is_seen_by_its_people(self):
         """The same requests answer those who may see the document."""
         uid = self.secret.UID()
-        response = self.get("vanthu.sotttt", f"resolveuid/{uid}", html=True)
+        response = self.get("vanthu.sokhcn", f"resolveuid/{uid}", html=True)
         self.assertEqual(response.status_code, 301)
         self.assertEqual(response.headers["Location"], self.secret.absolute_url())
         path = "/".join(self.secret.getPhysicalPath()[2:])
-        annex = self.get("vanthu.sotttt", f"++api++/{path}/{ANNEX_NAME}")
+        annex = self.get("vanthu.sokhcn", f"++api++/{path}/{ANNEX_NAME}")
         self.assertEqual(annex.status_code, 200, annex.text)
         relations = requests.get(
             f"{self.portal_url}/@relations",
@@ -292,7 +292,7 @@ class TestLeakTable(LeakCase):
         )
         self.assertEqual(relations.status_code, 200, relations.text)
         self.assertIn("in_reply_to", relations.json()["stats"])
-        of_secret = self.get("vanthu.sotttt", f"@relations?target={uid}")
+        of_secret = self.get("vanthu.sokhcn", f"@relations?target={uid}")
         self.assertEqual(of_secret.status_code, 200, of_secret.text)
         self.assertEqual(len(of_secret.json()["relations"]["in_reply_to"]["items"]), 1)
         for vocabulary in ("plone.app.users.group_ids", "plone.app.vocabularies.Users"):
@@ -328,20 +328,20 @@ class TestLeakTable(LeakCase):
             self.assertEqual(answer.json()["error"]["type"], "Unauthorized")
 
     def test_a_persons_page_for_colleagues_only(self):
-        fullname = api.user.get(userid="vanthu.sotttt").getProperty("fullname")
+        fullname = api.user.get(userid="vanthu.sokhcn").getProperty("fullname")
         self.assertTrue(fullname)
         for persona, shown in ((OTHER_AGENCY, False), (SAME_AGENCY, True)):
-            page = self.get(persona, "author/vanthu.sotttt", html=True)
+            page = self.get(persona, "author/vanthu.sokhcn", html=True)
             self.assertEqual(fullname in page.text, shown, persona)
-        webmaster = self.get("quantri", "author/vanthu.sotttt", html=True)
+        webmaster = self.get("quantri", "author/vanthu.sokhcn", html=True)
         self.assertIn(fullname, webmaster.text)
 
     def test_officials_see_their_colleagues(self):
         response = self.get(
-            SAME_AGENCY, "co-quan/so-tttt/@vocabularies/phutho.intranet.AgencyUsers"
+            SAME_AGENCY, "co-quan/so-khcn/@vocabularies/phutho.intranet.AgencyUsers"
         )
         tokens = {item["token"] for item in response.json()["items"]}
-        self.assertIn("vanthu.sotttt", tokens)
+        self.assertIn("vanthu.sokhcn", tokens)
         self.assertNotIn("vanthu.snv", tokens)
 
 
@@ -351,7 +351,7 @@ class TestNeutralIds(LeakCase):
         self.assertTrue(
             self.secret.getId().startswith("van-ban-" + self.secret.UID()[:12])
         )
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         normal = create_incoming(self.agency, title=SECRET_TITLE, number_symbol="1/A-B")
         self.assertTrue(normal.getId().startswith(SECRET_SLUG))
 
@@ -375,7 +375,7 @@ class TestNeutralIds(LeakCase):
         }
 
     def test_created_through_rest(self):
-        response = self.rest("vanthu.sotttt").post(
+        response = self.rest("vanthu.sokhcn").post(
             self.agency.absolute_url(), json=self.body()
         )
         self.assertEqual(response.status_code, 201, response.text)
@@ -387,7 +387,7 @@ class TestNeutralIds(LeakCase):
                 portal_type="IncomingDocument"
             )
         )
-        response = self.rest("vanthu.sotttt").post(
+        response = self.rest("vanthu.sokhcn").post(
             self.agency.absolute_url(), json=self.body(id=SECRET_SLUG)
         )
         self.assertEqual(response.status_code, 400, response.text)
@@ -407,7 +407,7 @@ class TestNeutralIds(LeakCase):
 
         browser = Browser(self.layer["app"])
         browser.handleErrors = False
-        browser.addHeader("Authorization", f"Basic vanthu.sotttt:{DEMO_PASSWORD}")
+        browser.addHeader("Authorization", f"Basic vanthu.sokhcn:{DEMO_PASSWORD}")
         browser.open(f"{self.agency.absolute_url()}/++add++IncomingDocument")
         form = browser.getForm(id="form")
         form.getControl(name="form.widgets.title").value = SECRET_TITLE
@@ -420,14 +420,14 @@ class TestNeutralIds(LeakCase):
         self.assertRegex(browser.url.rstrip("/").rsplit("/", 1)[1], NEUTRAL_ID)
 
     def test_made_secret_later(self):
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(
             self.agency, title=SECRET_TITLE, number_symbol="80/KH-CAT"
         )
         old_url = doc.absolute_url()
         self.assertIn(SECRET_SLUG, old_url)
         transaction.commit()
-        response = self.rest("vanthu.sotttt").patch(
+        response = self.rest("vanthu.sokhcn").patch(
             old_url,
             json={"secrecy": "confidential"},
             headers={"Prefer": "return=representation"},
@@ -436,7 +436,7 @@ class TestNeutralIds(LeakCase):
         new_url = response.json()["@id"]
         self.assertRegex(new_url.rsplit("/", 1)[1], NEUTRAL_ID)
         # The old address is not kept as a redirect.
-        old = self.get("vanthu.sotttt", old_url.split("/plone/", 1)[1], html=True)
+        old = self.get("vanthu.sokhcn", old_url.split("/plone/", 1)[1], html=True)
         self.assertEqual(old.status_code, 404)
         transaction.begin()
         storage = getUtility(IRedirectionStorage)
@@ -494,9 +494,9 @@ class TestUpgrade(unittest.TestCase):
         api.portal.set_registry_record(
             "hostnameBlacklist", ["127.0.0.1"], interface=IThemeSettings
         )
-        login(portal, "vanthu.sotttt")
+        login(portal, "vanthu.sokhcn")
         doc = create_incoming(
-            agency(portal, "so-tttt"), title=SECRET_TITLE, number_symbol="81/KH-CAT"
+            agency(portal, "so-khcn"), title=SECRET_TITLE, number_symbol="81/KH-CAT"
         )
         doc.secrecy = "top_secret"  # as before 1002: no rename then
         doc.reindexObject()
@@ -518,7 +518,7 @@ class TestUpgrade(unittest.TestCase):
         self.assertEqual(
             len(
                 catalog.unrestrictedSearchResults(
-                    Creator="vanthu.sotttt", portal_type="PeriodFolder"
+                    Creator="vanthu.sokhcn", portal_type="PeriodFolder"
                 )
             ),
             0,

@@ -69,7 +69,7 @@ class MailCase(unittest.TestCase):
             if tree is not None:
                 tree.clear()
         transaction.commit()
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
 
     def tearDown(self):
         stop_processor(self.portal.MailHost)
@@ -82,14 +82,14 @@ class MailCase(unittest.TestCase):
 
     def incoming_to_submit(self):
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(self.agency, title=TITLE)
         do_transition(doc, "register")
         do_transition(doc, "submit")
         return doc
 
-    def assign(self, doc, user_id="chuyenvien.sotttt", days=5):
-        login(self.portal, "lanhdao.sotttt")
+    def assign(self, doc, user_id="chuyenvien.sokhcn", days=5):
+        login(self.portal, "lanhdao.sokhcn")
         deadline = (today() + timedelta(days=days)).isoformat()
         do_transition(
             doc,
@@ -104,7 +104,7 @@ class MailCase(unittest.TestCase):
 
 class TestImmediateNotifications(MailCase):
     def test_assignment_mailed_at_once_in_vietnamese(self):
-        self.set_preference("chuyenvien.sotttt", "assigned_immediately", True)
+        self.set_preference("chuyenvien.sokhcn", "assigned_immediately", True)
         doc = self.incoming_to_submit()
         self.assign(doc)
         transaction.commit()
@@ -116,7 +116,7 @@ class TestImmediateNotifications(MailCase):
         self.assertRegex(raw, rb"Subject: [^\r\n]*=\?utf-8\?")
         self.assertIn(TITLE, str(msg["Subject"]))
         self.assertEqual(
-            self.sink.messages[0]["rcpt_tos"], ["chuyenvien.sotttt@phutho.gov.vn"]
+            self.sink.messages[0]["rcpt_tos"], ["chuyenvien.sokhcn@phutho.gov.vn"]
         )
         self.assertIn("Cổng thông tin nội bộ", str(msg["From"]))
         text = msg.get_body(("plain",)).get_content()
@@ -126,10 +126,10 @@ class TestImmediateNotifications(MailCase):
         self.assertIn(TITLE, html)
         self.assertEqual(msg["Auto-Submitted"], "auto-generated")
         # Mailed, not kept for the digest as well.
-        self.assertEqual(pending.entries_for(self.portal, "chuyenvien.sotttt"), [])
+        self.assertEqual(pending.entries_for(self.portal, "chuyenvien.sokhcn"), [])
 
     def test_nothing_for_an_aborted_transaction(self):
-        self.set_preference("chuyenvien.sotttt", "assigned_immediately", True)
+        self.set_preference("chuyenvien.sokhcn", "assigned_immediately", True)
         doc = self.incoming_to_submit()
         transaction.commit()
         self.assign(doc)
@@ -140,7 +140,7 @@ class TestImmediateNotifications(MailCase):
         self.assertEqual(os.listdir(os.path.join(self.queue, "tmp")), [])
 
     def test_relay_down_then_back_delivers_once(self):
-        self.set_preference("chuyenvien.sotttt", "assigned_immediately", True)
+        self.set_preference("chuyenvien.sokhcn", "assigned_immediately", True)
         self.sink.stop()
         doc = self.incoming_to_submit()
         self.assign(doc)
@@ -156,21 +156,21 @@ class TestImmediateNotifications(MailCase):
         self.assertEqual(queue_length(self.portal.MailHost), 0)
 
     def test_switched_off_gets_nothing(self):
-        self.set_preference("chuyenvien.sotttt", "assigned", False)
-        self.set_preference("chuyenvien.sotttt", "assigned_immediately", True)
+        self.set_preference("chuyenvien.sokhcn", "assigned", False)
+        self.set_preference("chuyenvien.sokhcn", "assigned_immediately", True)
         doc = self.incoming_to_submit()
         self.assign(doc)
         transaction.commit()
         time.sleep(1)
         self.assertEqual(self.sink.messages, [])
-        self.assertEqual(pending.entries_for(self.portal, "chuyenvien.sotttt"), [])
+        self.assertEqual(pending.entries_for(self.portal, "chuyenvien.sokhcn"), [])
 
 
 class TestDigest(MailCase):
     def outgoing_to(self, steps):
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        login(self.portal, "chuyenvien.sotttt")
-        doc = create_outgoing(self.agency, "cntt", drafter="chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
+        doc = create_outgoing(self.agency, "cntt", drafter="chuyenvien.sokhcn")
         run_transitions(self.portal, doc, steps)
         return doc
 
@@ -178,20 +178,20 @@ class TestDigest(MailCase):
         incoming = self.incoming_to_submit()  # clerks: to register
         self.assign(incoming, days=1)  # the specialist: assigned, due soon
         draft = self.outgoing_to(
-            (("chuyenvien.sotttt", "submit_for_review"),)
+            (("chuyenvien.sokhcn", "submit_for_review"),)
         )  # the head: to review
-        login(self.portal, "truongphong.sotttt")
+        login(self.portal, "truongphong.sokhcn")
         do_transition(draft, "return_for_revision", comment="Sửa lại trích yếu")
         transaction.commit()
         for user_id, kind in (
-            ("truongphong.sotttt", "review"),
-            ("chuyenvien.sotttt", "assigned"),
-            ("chuyenvien.sotttt", "returned"),
+            ("truongphong.sokhcn", "review"),
+            ("chuyenvien.sokhcn", "assigned"),
+            ("chuyenvien.sokhcn", "returned"),
         ):
             kinds = [e["kind"] for _k, e in pending.entries_for(self.portal, user_id)]
             self.assertIn(kind, kinds, user_id)
         # vanthu created the incoming document: not told about it.
-        self.assertEqual(pending.entries_for(self.portal, "vanthu.sotttt"), [])
+        self.assertEqual(pending.entries_for(self.portal, "vanthu.sokhcn"), [])
 
         result = run_digest(limit=None)
         transaction.commit()
@@ -203,14 +203,14 @@ class TestDigest(MailCase):
             for rcpt in item["rcpt_tos"]:
                 by_person.setdefault(rcpt, []).append(msg)
         self.assertTrue(all(len(v) == 1 for v in by_person.values()), by_person)
-        specialist = by_person["chuyenvien.sotttt@phutho.gov.vn"][0]
+        specialist = by_person["chuyenvien.sokhcn@phutho.gov.vn"][0]
         text = specialist.get_body(("plain",)).get_content()
         self.assertIn("Sửa lại trích yếu", text)
         self.assertIn(incoming.absolute_url(), text)
         self.assertIn(draft.absolute_url(), text)
         self.assertIn("Sắp đến hạn", text)  # the deadline section
         self.assertIn(today().strftime("%d/%m/%Y"), str(specialist["Subject"]))
-        self.assertEqual(pending.entries_for(self.portal, "chuyenvien.sotttt"), [])
+        self.assertEqual(pending.entries_for(self.portal, "chuyenvien.sokhcn"), [])
 
         # Twice the same day: nothing new.
         again = run_digest(limit=None)
@@ -240,11 +240,11 @@ class TestDigest(MailCase):
             m["rcpt_tos"][0]: msg.get_body(("plain",)).get_content()
             for m, msg in zip(self.sink.messages, messages)
         }
-        self.assertIn("Quá hạn", texts["chuyenvien.sotttt@phutho.gov.vn"])
+        self.assertIn("Quá hạn", texts["chuyenvien.sokhcn@phutho.gov.vn"])
 
     def test_unit_assignment_and_recall(self):
         incoming = self.incoming_to_submit()
-        login(self.portal, "lanhdao.sotttt")
+        login(self.portal, "lanhdao.sokhcn")
         deadline = (today() + timedelta(days=7)).isoformat()
         unit = self.agency["cntt"]
         do_transition(
@@ -255,19 +255,19 @@ class TestDigest(MailCase):
         # A unit's assignment goes to its heads, who hand the work on.
         heads = [
             e["document"]
-            for _k, e in pending.entries_for(self.portal, "truongphong.sotttt")
+            for _k, e in pending.entries_for(self.portal, "truongphong.sokhcn")
             if e["kind"] == "assigned"
         ]
         self.assertEqual(heads, [incoming.UID()])
-        self.assertEqual(pending.entries_for(self.portal, "chuyenvien2.sotttt"), [])
+        self.assertEqual(pending.entries_for(self.portal, "chuyenvien2.sokhcn"), [])
 
         snv = agency(self.portal, "so-noi-vu")
         outgoing = self.outgoing_to(())
         outgoing.internal_recipients = [snv.UID()]
         run_transitions(
-            self.portal, outgoing, OUTGOING_TO_SIGNED + (("vanthu.sotttt", "issue"),)
+            self.portal, outgoing, OUTGOING_TO_SIGNED + (("vanthu.sokhcn", "issue"),)
         )
-        login(self.portal, "lanhdao.sotttt")
+        login(self.portal, "lanhdao.sokhcn")
         do_transition(outgoing, "recall", comment="Văn bản có sai sót")
         recalls = [
             e
@@ -281,15 +281,15 @@ class TestDigest(MailCase):
 
     def test_returned_draft_without_drafter_goes_to_its_creator(self):
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         doc = create_outgoing(self.agency, "cntt")
         self.assertIsNone(doc.drafter)
-        run_transitions(self.portal, doc, (("chuyenvien.sotttt", "submit_for_review"),))
-        login(self.portal, "truongphong.sotttt")
+        run_transitions(self.portal, doc, (("chuyenvien.sokhcn", "submit_for_review"),))
+        login(self.portal, "truongphong.sokhcn")
         do_transition(doc, "return_for_revision", comment="Bổ sung căn cứ")
         kinds = [
             (e["kind"], e["note"])
-            for _k, e in pending.entries_for(self.portal, "chuyenvien.sotttt")
+            for _k, e in pending.entries_for(self.portal, "chuyenvien.sokhcn")
         ]
         self.assertIn(("returned", "Bổ sung căn cứ"), kinds)
 
@@ -298,14 +298,14 @@ class TestDigest(MailCase):
         transaction.commit()
         kinds = [
             (e["kind"], e["document"])
-            for _k, e in pending.entries_for(self.portal, "vanthu.sotttt")
+            for _k, e in pending.entries_for(self.portal, "vanthu.sokhcn")
         ]
         self.assertIn(("registration", doc.UID()), kinds)
         self.assertIn(
             ("review", doc.UID()),
             [
                 (e["kind"], e["document"])
-                for _k, e in pending.entries_for(self.portal, "lanhdao.sotttt")
+                for _k, e in pending.entries_for(self.portal, "lanhdao.sokhcn")
             ],
         )
 
@@ -313,7 +313,7 @@ class TestDigest(MailCase):
 class TestIssuedByMail(MailCase):
     def test_issued_document_mailed_with_files_and_refusal_recorded(self):
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         doc = create_outgoing(
             self.agency,
             "cntt",
@@ -324,7 +324,7 @@ class TestIssuedByMail(MailCase):
             ],
         )
         run_transitions(self.portal, doc, OUTGOING_TO_SIGNED)
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc.signed_file = NamedBlobFile(
             data=PDF, filename="cong-van-da-ky.pdf", contentType="application/pdf"
         )
@@ -348,7 +348,7 @@ class TestIssuedByMail(MailCase):
         self.assertEqual(len(messages), 1)
         msg = messages[0]
         self.assertEqual(self.sink.messages[0]["rcpt_tos"], ["vanthu@syt.hanam.gov.vn"])
-        self.assertIn("vanthu.sotttt@phutho.gov.vn", str(msg["From"]))
+        self.assertIn("vanthu.sokhcn@phutho.gov.vn", str(msg["From"]))
         self.assertIn(doc.symbol, str(msg["Subject"]))
         files = {
             part.get_filename(): part.get_content() for part in msg.iter_attachments()
@@ -384,7 +384,7 @@ class TestIssuedByMail(MailCase):
 
     def test_secret_documents_are_not_mailed(self):
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         doc = create_outgoing(
             self.agency,
             "cntt",
@@ -402,7 +402,7 @@ class TestIssuedByMail(MailCase):
 
 class TestPreferencesForm(MailCase):
     def test_person_switches_a_kind_off(self):
-        browser = signed_in_browser(self.layer["app"], "chuyenvien.sotttt")
+        browser = signed_in_browser(self.layer["app"], "chuyenvien.sokhcn")
         browser.open(self.portal.absolute_url() + "/@@personal-preferences")
         control = browser.getControl(name="form.widgets.phutho_mail_review:list")
         self.assertTrue(control.controls[0].selected)
@@ -412,7 +412,7 @@ class TestPreferencesForm(MailCase):
         ).controls[0].selected = True
         browser.getControl(name="form.buttons.save").click()
         self.sync()
-        member = api.user.get(userid="chuyenvien.sotttt")
+        member = api.user.get(userid="chuyenvien.sokhcn")
         self.assertFalse(member.getProperty("phutho_mail_review"))
         self.assertTrue(member.getProperty("phutho_mail_assigned_immediately"))
 

@@ -35,7 +35,7 @@ import transaction
 import unittest
 
 USER, PASSWORD = "mailin", "Mailin@2026-rest"
-MAILBOX = "vanthu.sotttt@phutho.gov.vn"
+MAILBOX = "vanthu.sokhcn@phutho.gov.vn"
 
 
 class RestMailCase(unittest.TestCase):
@@ -58,7 +58,7 @@ class RestMailCase(unittest.TestCase):
         ensure_service_account(USER, PASSWORD)
         transaction.commit()
         self.url = self.portal.absolute_url()
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
 
     def tearDown(self):
         stop_processor(self.portal.MailHost)
@@ -100,14 +100,14 @@ class TestDigestCommand(RestMailCase):
     def test_phutho_digest_sends_once_a_day(self):
         site = self.portal
         people = [
-            "chuyenvien.sotttt",
-            "truongphong.sotttt",
-            "lanhdao.sotttt",
-            "vanthu.sotttt",
-            "chuyenvien2.sotttt",
+            "chuyenvien.sokhcn",
+            "truongphong.sokhcn",
+            "lanhdao.sokhcn",
+            "vanthu.sokhcn",
+            "chuyenvien2.sokhcn",
         ]
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         doc = create_outgoing(
             self.agency,
             "cntt",
@@ -143,7 +143,7 @@ class TestDigestCommand(RestMailCase):
             f"{self.url}/@mail-digest",
             json={},
             headers={"Accept": "application/json"},
-            auth=("chuyenvien.sotttt", DEMO_PASSWORD),
+            auth=("chuyenvien.sokhcn", DEMO_PASSWORD),
             timeout=30,
         )
         self.assertEqual(response.status_code, 401)
@@ -183,7 +183,7 @@ class TestDigestCommand(RestMailCase):
 class TestBounces(RestMailCase):
     def test_bounce_recorded_in_the_history(self):
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         doc = create_outgoing(
             self.agency,
             "cntt",

@@ -29,7 +29,7 @@ import unittest
 
 MAILIN_USER = "mailin"
 MAILIN_PASSWORD = "Mailin@2026-test"
-MAILBOX = "vanthu.sotttt@phutho.gov.vn"
+MAILBOX = "vanthu.sokhcn@phutho.gov.vn"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -39,7 +39,7 @@ def make_mail(
     sender="Sở Nội vụ <vanthu.sonoivu@phutho.gov.vn>",
     pdf=PDF,
     message_id=True,
-    body="Kính gửi Sở TT&TT, đề nghị...",
+    body="Kính gửi Sở KH&CN, đề nghị...",
 ):
     msg = EmailMessage()
     msg["Subject"] = subject
@@ -62,7 +62,7 @@ class MailInCase(unittest.TestCase):
         self.portal = self.layer["portal"]
         ensure_service_account(MAILIN_USER, MAILIN_PASSWORD)
         transaction.commit()
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
         self.url = self.portal.absolute_url()
 
     def sync(self):
@@ -70,7 +70,7 @@ class MailInCase(unittest.TestCase):
         self.portal._p_jar.sync()
 
     def documents(self):
-        """``{message id: [documents]}`` received by mail in so-tttt."""
+        """``{message id: [documents]}`` received by mail in so-khcn."""
         self.sync()
         result = {}
         for (agency_uid, key), uid in received_index(self.portal).items():
@@ -154,7 +154,7 @@ class TestSMTPListener(MailInCase):
 
         snv = agency(self.portal, "so-noi-vu")
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         outgoing = create_outgoing(
             self.agency,
             "cntt",
@@ -203,7 +203,7 @@ class TestSMTPListener(MailInCase):
             f"{self.url}/@mail-in",
             data=make_mail().as_bytes(),
             headers={"X-Mailin-Recipients": MAILBOX, "Accept": "application/json"},
-            auth=("chuyenvien.sotttt", "PhuTho@2026"),
+            auth=("chuyenvien.sokhcn", "PhuTho@2026"),
             timeout=30,
         )
         self.assertEqual(response.status_code, 401)

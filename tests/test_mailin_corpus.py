@@ -153,7 +153,7 @@ class TestHostileCorpus(unittest.TestCase):
 
     def check_page(self, name, doc, absent):
         """The clerk's page shows the mail's HTML, sanitised."""
-        browser = signed_in_browser(self.layer["app"], "vanthu.sotttt")
+        browser = signed_in_browser(self.layer["app"], "vanthu.sokhcn")
         browser.open(doc.absolute_url())
         self.assertIn("phutho-mail-html", browser.contents, name)
         for bad in absent:

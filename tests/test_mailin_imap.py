@@ -19,7 +19,7 @@ import email.policy
 import transaction
 import unittest
 
-MAILBOX = "vanthu.sotttt@phutho.gov.vn"
+MAILBOX = "vanthu.sokhcn@phutho.gov.vn"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 USER, PASSWORD = "mailin", "Mailin@2026-imap"
 
@@ -47,14 +47,14 @@ class TestIMAPPolling(unittest.TestCase):
         self.portal = self.layer["portal"]
         ensure_service_account(USER, PASSWORD)
         transaction.commit()
-        self.agency = agency(self.portal, "so-tttt")
-        self.dovecot = Dovecot({"vanthu.sotttt": "imap-secret"}).start()
+        self.agency = agency(self.portal, "so-khcn")
+        self.dovecot = Dovecot({"vanthu.sokhcn": "imap-secret"}).start()
         self.box = MailboxConfig(
-            name="so-tttt",
+            name="so-khcn",
             host="127.0.0.1",
             port=self.dovecot.port,
             ssl=False,
-            user="vanthu.sotttt",
+            user="vanthu.sokhcn",
             password="imap-secret",
             address=MAILBOX,
             timeout=30,
@@ -66,7 +66,7 @@ class TestIMAPPolling(unittest.TestCase):
 
     def imap(self):
         imap = IMAPClient("127.0.0.1", port=self.dovecot.port, ssl=False, timeout=30)
-        imap.login("vanthu.sotttt", "imap-secret")
+        imap.login("vanthu.sokhcn", "imap-secret")
         return imap
 
     def folder(self, imap, name):

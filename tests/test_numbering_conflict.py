@@ -43,8 +43,8 @@ class TestConflictAnswers503(unittest.TestCase):
 
     def setUp(self):
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
-        login(self.portal, "vanthu.sotttt")
+        self.agency = agency(self.portal, "so-khcn")
+        login(self.portal, "vanthu.sokhcn")
         self.doc = create_incoming(self.agency, number_symbol="501/BKHCN-VP")
         self.register = self.agency["so-den"]
         self.before = last_number(self.register)
@@ -94,7 +94,7 @@ class TestConflictAnswers503(unittest.TestCase):
 
     def test_rest_api_answers_503_json(self):
         session = RestSession(
-            self.portal.absolute_url(), auth=("vanthu.sotttt", DEMO_PASSWORD)
+            self.portal.absolute_url(), auth=("vanthu.sokhcn", DEMO_PASSWORD)
         )
         self.addCleanup(session.close)
         response = session.post(
@@ -117,7 +117,7 @@ class TestConflictAnswers503(unittest.TestCase):
         response = requests.post(
             f"{url}/@workflow/register",
             json={"register": self.register.UID()},
-            auth=("vanthu.sotttt", DEMO_PASSWORD),
+            auth=("vanthu.sokhcn", DEMO_PASSWORD),
             timeout=60,
         )
         self.assertEqual(response.status_code, 503, response.text[:1000])
@@ -128,7 +128,7 @@ class TestConflictAnswers503(unittest.TestCase):
         """The clerk's form: a page in the portal, in Vietnamese."""
         session = requests.Session()
         self.addCleanup(session.close)
-        session.auth = ("vanthu.sotttt", DEMO_PASSWORD)
+        session.auth = ("vanthu.sokhcn", DEMO_PASSWORD)
         form_url = f"{self.doc.absolute_url()}/@@transition"
         form = session.get(form_url, params={"workflow_action": "register"}, timeout=60)
         self.assertEqual(form.status_code, 200)

@@ -46,7 +46,7 @@ import requests
 import shutil
 import unittest
 
-CLERK = "vanthu.sotttt"
+CLERK = "vanthu.sokhcn"
 PASSWORD = "PhuTho@2026"
 CLIENTS = 8
 RETRIED = re.compile(r"ConflictError at (\S+): (.*)\. Request will be retried")
@@ -273,7 +273,7 @@ class ScaleoutTests:
         self.assert_numbered(state, 32, "issued")
         symbols = {d["symbol"] for d in state["documents"]}
         self.assertEqual(len(symbols), 32)
-        self.assertIn("01/STTTT-CNTT", symbols)
+        self.assertIn("01/SKHCN-CNTT", symbols)
         self.assert_seen_through_other_instance(state, "number")
 
     def test_retries_used_up_answer_503_and_number_nothing(self):
@@ -334,7 +334,7 @@ class ScaleoutTests:
             {"Accept": "application/json", "Content-Type": "application/json"}
         )
         created = session.post(
-            f"{self.instances[0].url}/Plone/co-quan/so-tttt",
+            f"{self.instances[0].url}/Plone/co-quan/so-khcn",
             data=json.dumps(
                 {
                     "@type": "IncomingDocument",

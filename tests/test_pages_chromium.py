@@ -127,7 +127,7 @@ class TestPagesInChromium(unittest.TestCase):
 
     def test_phone_navigation_collapses_and_opens(self):
         page = self.open(PHONE)
-        agency = self.agencies["so-tttt"]
+        agency = self.agencies["so-khcn"]
         link = page.locator(".phutho-agency-menu a", has_text=agency["title"])
         news = page.locator(".phutho-nav-items a", has_text="Tin tức nội bộ")
         self.assertFalse(news.is_visible())
@@ -138,7 +138,7 @@ class TestPagesInChromium(unittest.TestCase):
         self.assertNoHorizontalScroll(page)
         self.screenshot(page, "menu-phone.png")
         link.click()
-        page.wait_for_url(f"{self.portal_url}/co-quan/so-tttt")
+        page.wait_for_url(f"{self.portal_url}/co-quan/so-khcn")
         self.assertNoHorizontalScroll(page)
         footer = page.locator("#phutho-footer-contact")
         self.assertIn(agency["address"], footer.inner_text())

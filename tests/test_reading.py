@@ -178,7 +178,7 @@ class TestExtractionRules(unittest.TestCase):
     def test_mail(self):
         found = propose_from_mail(
             "Gửi văn bản số 125/BTTTT-CĐSQG về việc triển khai chữ ký số",
-            "Kính gửi Sở Thông tin và Truyền thông.\nXin gửi kèm văn bản.",
+            "Kính gửi Sở Khoa học và Công nghệ.\nXin gửi kèm văn bản.",
             [],
             [("cong-van", "Công văn", "")],
         )

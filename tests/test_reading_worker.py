@@ -47,10 +47,10 @@ class TestReadingWorker(unittest.TestCase):
         require_tesseract(self)
         self.portal = self.layer["portal"]
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
         self.worker = None
         self.clerk = RestSession(
-            self.portal.absolute_url(), auth=("vanthu.sotttt", DEMO_PASSWORD)
+            self.portal.absolute_url(), auth=("vanthu.sokhcn", DEMO_PASSWORD)
         )
 
     def tearDown(self):

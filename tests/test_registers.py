@@ -43,7 +43,7 @@ class RegisterCase(unittest.TestCase):
     def setUp(self):
         self.app = self.layer["app"]
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
 
     def as_user(self, user_id, function, *args, **kwargs):
         with api.env.adopt_user(username=user_id):
@@ -53,27 +53,27 @@ class RegisterCase(unittest.TestCase):
         self.as_user(user_id, do_transition, document, transition, data=data)
 
     def incoming(self, **fields):
-        return self.as_user("vanthu.sotttt", create_incoming, self.agency, **fields)
+        return self.as_user("vanthu.sokhcn", create_incoming, self.agency, **fields)
 
     def registered(self, **fields):
         document = self.incoming(**fields)
-        self.step("vanthu.sotttt", document, "register")
+        self.step("vanthu.sokhcn", document, "register")
         return document
 
     def assigned(self, days=7, **fields):
         document = self.registered(**fields)
-        self.step("vanthu.sotttt", document, "submit")
+        self.step("vanthu.sokhcn", document, "submit")
         lead = {
             "kind": "unit",
             "id": self.agency["cntt"].UID(),
             "deadline": (today() + timedelta(days=days)).isoformat(),
         }
-        self.step("lanhdao.sotttt", document, "assign", lead=lead)
+        self.step("lanhdao.sokhcn", document, "assign", lead=lead)
         return document
 
     def issued(self, **fields):
         document = self.as_user(
-            "chuyenvien.sotttt",
+            "chuyenvien.sokhcn",
             create_outgoing,
             self.agency,
             "cntt",
@@ -84,10 +84,10 @@ class RegisterCase(unittest.TestCase):
         )
         for user_id, transition in OUTGOING_TO_SIGNED:
             self.step(user_id, document, transition)
-        self.step("vanthu.sotttt", document, "issue")
+        self.step("vanthu.sokhcn", document, "issue")
         return document
 
-    def browser(self, user_id="vanthu.sotttt"):
+    def browser(self, user_id="vanthu.sokhcn"):
         return signed_in_browser(self.app, user_id)
 
     def screen_rows(self, browser):
@@ -119,7 +119,7 @@ class TestIncomingRegister(RegisterCase):
         self.assertEqual(
             heading,
             [
-                "Sở Thông tin và Truyền thông",
+                "Sở Khoa học và Công nghệ",
                 "Sổ đăng ký văn bản đến: Sổ văn bản đến",
                 f"Tháng {today().month:02d}/{today().year}",
             ],
@@ -196,7 +196,7 @@ class TestIncomingRegister(RegisterCase):
             periods.year(current.year),
             periods.date_range(current - timedelta(days=2), current),
         ):
-            table = self.as_user("vanthu.sotttt", register_table, register, period)
+            table = self.as_user("vanthu.sokhcn", register_table, register, period)
             self.assertIn("07/A-B", [row[3] for row in table.rows], period)
         for period in (
             periods.year(current.year - 1),
@@ -204,7 +204,7 @@ class TestIncomingRegister(RegisterCase):
                 current - timedelta(days=40), current - timedelta(days=35)
             ),
         ):
-            table = self.as_user("vanthu.sotttt", register_table, register, period)
+            table = self.as_user("vanthu.sokhcn", register_table, register, period)
             self.assertNotIn("07/A-B", [row[3] for row in table.rows], period)
         self.assertTrue(document.arrival_number)
 
@@ -240,7 +240,7 @@ class TestIncomingRegister(RegisterCase):
         transaction.commit()
         register = self.agency["so-den"]
         table = self.as_user(
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             register_table,
             register,
             periods.month(today().year, today().month),
@@ -258,7 +258,7 @@ class TestIncomingRegister(RegisterCase):
             do_transition(late, "start")
             do_transition(late, "complete", data={"reply": reply.UID()})
         table = self.as_user(
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             register_table,
             register,
             periods.month(today().year, today().month),
@@ -325,7 +325,7 @@ class TestFieldAtIssue(RegisterCase):
     def test_clerk_chooses_the_field_on_the_issue_form(self):
         self.agency.fields_of_work = ["VX | Văn hóa - Xã hội"]
         document = self.as_user(
-            "chuyenvien.sotttt",
+            "chuyenvien.sokhcn",
             create_outgoing,
             self.agency,
             "cntt",
@@ -340,7 +340,7 @@ class TestFieldAtIssue(RegisterCase):
         browser.getControl(name="field").value = ["VX"]
         browser.getControl(name="form.submitted").click()
         transaction.begin()
-        self.assertTrue(document.symbol.endswith("/STTTT-VX"), document.symbol)
+        self.assertTrue(document.symbol.endswith("/SKHCN-VX"), document.symbol)
         # The register shows the symbol as issued.
         browser.open(self.agency["so-di"].absolute_url())
         self.assertIn(document.symbol, [r[0] for r in self.screen_rows(browser)])

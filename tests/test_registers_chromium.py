@@ -23,7 +23,7 @@ LAPTOP = {"width": 1366, "height": 768}
 # A4 landscape less the print stylesheet's margins (10 mm each side), in
 # CSS pixels (96 per inch).
 A4_LANDSCAPE_PRINTABLE = round((297 - 20) / 25.4 * 96)
-CREDENTIALS = base64.b64encode(f"vanthu.sotttt:{DEMO_PASSWORD}".encode()).decode()
+CREDENTIALS = base64.b64encode(f"vanthu.sokhcn:{DEMO_PASSWORD}".encode()).decode()
 LONG = "Về việc triển khai thực hiện Kế hoạch chuyển đổi số, phát triển chính quyền số"
 
 
@@ -34,9 +34,9 @@ class TestRegisterInChromium(unittest.TestCase):
     def setUp(self):
         self.browser = self.layer["browser"]
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
         for index in range(6):
-            with api.env.adopt_user(username="vanthu.sotttt"):
+            with api.env.adopt_user(username="vanthu.sokhcn"):
                 document = create_incoming(
                     self.agency,
                     title=f"{LONG} giai đoạn {index}",
@@ -47,7 +47,7 @@ class TestRegisterInChromium(unittest.TestCase):
                 )
                 do_transition(document, "register")
                 do_transition(document, "submit")
-            with api.env.adopt_user(username="lanhdao.sotttt"):
+            with api.env.adopt_user(username="lanhdao.sokhcn"):
                 lead = {
                     "kind": "unit",
                     "id": self.agency["cntt"].UID(),
@@ -113,7 +113,7 @@ class TestRegisterInChromium(unittest.TestCase):
         self.assertGreater(float(box.width), float(box.height))  # landscape
         self.assertAlmostEqual(float(box.width), 842, delta=2)  # A4: 297 mm
         text = reader.pages[0].extract_text()
-        self.assertIn("SỞ THÔNG TIN VÀ TRUYỀN THÔNG", text.upper())
+        self.assertIn("SỞ KHOA HỌC VÀ CÔNG NGHỆ", text.upper())
         self.assertIn("Sổ văn bản đến".upper(), text.upper())
         self.assertIn(f"{today().month:02d}/{today().year}", text)
         self.assertIn("Ký nhận", text)

@@ -27,7 +27,7 @@ class NumberingCase(unittest.TestCase):
 
     def setUp(self):
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
         self.recipient = agency(self.portal, "so-noi-vu").UID()
 
     def add_register(self, id, title, types):
@@ -43,7 +43,7 @@ class NumberingCase(unittest.TestCase):
 
     def signed(self, **fields):
         fields.setdefault("internal_recipients", [self.recipient])
-        with api.env.adopt_user(username="chuyenvien.sotttt"):
+        with api.env.adopt_user(username="chuyenvien.sokhcn"):
             document = create_outgoing(self.agency, "cntt", **fields)
         for user_id, transition in OUTGOING_TO_SIGNED:
             with api.env.adopt_user(username=user_id):
@@ -51,7 +51,7 @@ class NumberingCase(unittest.TestCase):
         return document
 
     def issue(self, document, **data):
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             do_transition(document, "issue", data=data)
         return document.symbol
 
@@ -70,7 +70,7 @@ class TestExclusiveRegisters(NumberingCase):
             self.issue(decision, register=general.UID())
         self.assertEqual(refused.exception.field, "register")
         self.assertIsNone(decision.number)
-        self.assertEqual(self.issue(decision), "01/QĐ-STTTT")
+        self.assertEqual(self.issue(decision), "01/QĐ-SKHCN")
         self.assertEqual(last_number(typed), 1)
         self.assertEqual(last_number(general), general_before)
         # Other types stay in the general register.
@@ -87,7 +87,7 @@ class TestExclusiveRegisters(NumberingCase):
 
 class TestCopies(NumberingCase):
     def original(self, number=88):
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             document = create_incoming(self.agency, number_symbol=f"{number}/QĐ-UBND")
             do_transition(document, "register")
         return RelationValue(getUtility(IIntIds).getId(document))
@@ -98,9 +98,9 @@ class TestCopies(NumberingCase):
             self.issue(copy, register=self.agency["so-di"].UID())
         self.assertIn("register", refused.exception.field)
         self.add_register("so-ban-sao", "Sổ bản sao", COPY_TYPES)
-        self.assertEqual(self.issue(copy), "01/SY-STTTT")
+        self.assertEqual(self.issue(copy), "01/SY-SKHCN")
         extract = self.signed(document_type="ban-trich-sao", copy_of=self.original(89))
-        self.assertEqual(self.issue(extract), "02/TrS-STTTT")
+        self.assertEqual(self.issue(extract), "02/TrS-SKHCN")
         orphan = self.signed(document_type="ban-sao-luc")
         with self.assertRaises(InvalidDataError) as refused:
             self.issue(orphan)
@@ -108,7 +108,7 @@ class TestCopies(NumberingCase):
         self.assertIsNone(orphan.number)
 
     def test_received_copies_are_registered_as_any_document(self):
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             received = create_incoming(
                 self.agency, document_type="ban-sao-y", number_symbol="12/SY-VP"
             )
@@ -124,10 +124,10 @@ class TestFieldInSymbol(NumberingCase):
             self.issue(letter, field="NN")
         self.assertEqual(refused.exception.field, "field")
         symbol = self.issue(letter, field="VX")
-        self.assertTrue(symbol.endswith("/STTTT-VX"), symbol)
+        self.assertTrue(symbol.endswith("/SKHCN-VX"), symbol)
         self.assertEqual(letter.symbol_field, "VX")
         plain = self.signed()
-        self.assertTrue(self.issue(plain).endswith("/STTTT-CNTT"))
+        self.assertTrue(self.issue(plain).endswith("/SKHCN-CNTT"))
         # A typed document keeps its type in the symbol.
         decision = self.signed(document_type="quyet-dinh")
-        self.assertIn("/QĐ-STTTT", self.issue(decision, field="KT"))
+        self.assertIn("/QĐ-SKHCN", self.issue(decision, field="KT"))

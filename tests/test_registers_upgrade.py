@@ -22,14 +22,14 @@ class TestUpgrade1005(unittest.TestCase):
 
     def setUp(self):
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
-        with api.env.adopt_user(username="chuyenvien.sotttt"):
+        self.agency = agency(self.portal, "so-khcn")
+        with api.env.adopt_user(username="chuyenvien.sokhcn"):
             self.document = create_outgoing(
                 self.agency,
                 "cntt",
                 internal_recipients=[agency(self.portal, "so-noi-vu").UID()],
             )
-        for user_id, transition in OUTGOING_TO_SIGNED + (("vanthu.sotttt", "issue"),):
+        for user_id, transition in OUTGOING_TO_SIGNED + (("vanthu.sokhcn", "issue"),):
             with api.env.adopt_user(username=user_id):
                 do_transition(self.document, transition)
 
@@ -62,7 +62,7 @@ class TestUpgrade1005(unittest.TestCase):
             step.doStep(setup)
 
         self.assertIn("signer", catalog.indexes())
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             brains, _c = search({"signer": "nguyen manh cuong"}, self.portal)
         self.assertIn(self.document.UID(), [b.UID for b in brains])
         self.assertEqual(self.document.archive_holders, "VT, CNTT")

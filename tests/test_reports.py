@@ -25,7 +25,7 @@ import unittest
 
 
 class StatisticsFixture:
-    """Six documents of so-tttt that arrived 50 to 55 days ago."""
+    """Six documents of so-khcn that arrived 50 to 55 days ago."""
 
     def as_user(self, user_id, function, *args, **kwargs):
         with api.env.adopt_user(username=user_id):
@@ -40,23 +40,23 @@ class StatisticsFixture:
         )
         fields.setdefault("document_date", arrival.date() - timedelta(days=1))
         document = self.as_user(
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             create_incoming,
             self.agency,
             arrival_date=arrival.replace(hour=8),
             **fields,
         )
-        self.step("vanthu.sotttt", document, "register")
+        self.step("vanthu.sokhcn", document, "register")
         return document
 
     def assign(self, document, unit="cntt", days=5):
-        self.step("vanthu.sotttt", document, "submit")
+        self.step("vanthu.sokhcn", document, "submit")
         lead = {
             "kind": "unit",
             "id": self.agency[unit].UID(),
             "deadline": (today() + timedelta(days=days)).isoformat(),
         }
-        self.step("lanhdao.sotttt", document, "assign", lead=lead)
+        self.step("lanhdao.sokhcn", document, "assign", lead=lead)
 
     def move_deadline(self, document, days):
         """Fixture only: deadlines cannot be set in the past by anyone."""
@@ -65,11 +65,11 @@ class StatisticsFixture:
         document.reindexObject()
 
     def complete(self, document):
-        self.step("truongphong.sotttt", document, "start")
-        self.step("truongphong.sotttt", document, "complete")
+        self.step("truongphong.sokhcn", document, "start")
+        self.step("truongphong.sokhcn", document, "complete")
 
     def make_fixture(self):
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
         self.on_time = self.arrived(55, number_symbol="1/ST-A", urgency="urgent")
         self.assign(self.on_time)
         self.complete(self.on_time)  # 55 days after arrival
@@ -84,7 +84,7 @@ class StatisticsFixture:
         self.assign(self.progress, unit="vp", days=2)
         self.waiting = self.arrived(51, number_symbol="5/ST-A")  # registered only
         self.returned = self.as_user(
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             create_incoming,
             self.agency,
             number_symbol="6/ST-A",
@@ -93,7 +93,7 @@ class StatisticsFixture:
             ),
         )
         self.as_user(
-            "vanthu.sotttt",
+            "vanthu.sokhcn",
             do_transition,
             self.returned,
             "return_to_sender",
@@ -164,7 +164,7 @@ class TestStatistics(StatisticsFixture, unittest.TestCase):
     def test_leaders_and_heads_see_theirs_page_charts_and_xlsx(self):
         transaction.commit()
         params = urlencode(self.period.params())
-        leader = signed_in_browser(self.app, "lanhdao.sotttt")
+        leader = signed_in_browser(self.app, "lanhdao.sokhcn")
         leader.open(f"{self.agency.absolute_url()}/@@statistics?{params}")
         page = html.fromstring(leader.contents)
         total_row = [
@@ -183,7 +183,7 @@ class TestStatistics(StatisticsFixture, unittest.TestCase):
         rows = read_xlsx_rows(data.encode("latin-1") if isinstance(data, str) else data)
         self.assertEqual(rows[5][1:7], ["6", "1", "1", "2", "1", "1"])
 
-        head = signed_in_browser(self.app, "truongphong.sotttt")
+        head = signed_in_browser(self.app, "truongphong.sokhcn")
         head.open(f"{self.agency['cntt'].absolute_url()}/@@statistics?{params}")
         page = html.fromstring(head.contents)
         row = [
@@ -195,6 +195,6 @@ class TestStatistics(StatisticsFixture, unittest.TestCase):
             head.open(f"{self.agency.absolute_url()}/@@statistics")
         with self.assertRaises(Unauthorized):
             head.open(f"{self.agency['vp'].absolute_url()}/@@statistics")
-        specialist = signed_in_browser(self.app, "chuyenvien.sotttt")
+        specialist = signed_in_browser(self.app, "chuyenvien.sokhcn")
         with self.assertRaises(Unauthorized):
             specialist.open(f"{self.agency.absolute_url()}/@@statistics")

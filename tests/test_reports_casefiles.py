@@ -52,18 +52,18 @@ class CaseFileCase(unittest.TestCase):
     def setUp(self):
         self.app = self.layer["app"]
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        self.agency = agency(self.portal, "so-khcn")
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             self.first = create_incoming(
                 self.agency,
                 number_symbol="05/UBND-VX",
                 main_file=pdf_file(2),
                 page_count=2,
-                recipients=["Sở TT&TT", "Sở Nội vụ"],
+                recipients=["Sở KH&CN", "Sở Nội vụ"],
             )
             do_transition(self.first, "register")
             self.third = create_incoming(self.agency, number_symbol="17/BNV-CCVC")
-        with api.env.adopt_user(username="chuyenvien.sotttt"):
+        with api.env.adopt_user(username="chuyenvien.sokhcn"):
             self.second = create_outgoing(
                 self.agency,
                 "cntt",
@@ -74,7 +74,7 @@ class CaseFileCase(unittest.TestCase):
         for user_id, transition in OUTGOING_TO_SIGNED:
             with api.env.adopt_user(username=user_id):
                 do_transition(self.second, transition)
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             do_transition(self.second, "issue")
             self.casefile = self.make_casefile(
                 "2026.CNTT.01", [self.first, self.second, self.third]
@@ -98,7 +98,7 @@ class CaseFileCase(unittest.TestCase):
 
 class TestCaseFileExport(CaseFileCase):
     def test_pdf_cover_index_and_documents_in_order(self):
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             data = casefile_pdf(self.casefile)
         reader = PdfReader(BytesIO(data))
         # Cover, index, 2 + 3 pages of files, 1 page for the one without.
@@ -112,7 +112,7 @@ class TestCaseFileExport(CaseFileCase):
         self.assertIn("chưa có tệp chính", reader.pages[7].extract_text())
 
     def test_xml_validates_and_carries_appendix_vi_metadata(self):
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             data = casefiles.casefile_xml(self.casefile)
         self.assertTrue(casefiles.validate(data))
         root = etree.fromstring(data)
@@ -162,7 +162,7 @@ class TestCaseFileExport(CaseFileCase):
 
     def test_pages_and_index_report(self):
         transaction.commit()
-        clerk = signed_in_browser(self.app, "vanthu.sotttt")
+        clerk = signed_in_browser(self.app, "vanthu.sokhcn")
         clerk.open(f"{self.casefile.absolute_url()}/@@casefile-export?format=pdf")
         self.assertEqual(clerk.headers["Content-Type"], "application/pdf")
         clerk.open(f"{self.casefile.absolute_url()}/@@casefile-export?format=xml")
@@ -197,7 +197,7 @@ class TestCaseFileExport(CaseFileCase):
         )
         data = clerk.contents
         xlsx = read_xlsx_rows(data.encode("latin-1") if isinstance(data, str) else data)
-        self.assertEqual(xlsx[0][0], "Sở Thông tin và Truyền thông")
+        self.assertEqual(xlsx[0][0], "Sở Khoa học và Công nghệ")
         self.assertEqual(xlsx[5:], rows)
 
 
@@ -212,33 +212,33 @@ class TestCaseFilePermissions(CaseFileCase):
 
     def test_keeper_shares_reading_and_adding(self):
         self.assertFalse(
-            self.may("View", username="chuyenvien2.sotttt", obj=self.casefile)
+            self.may("View", username="chuyenvien2.sokhcn", obj=self.casefile)
         )
-        with api.env.adopt_user(username="vanthu.sotttt"):
-            self.casefile.readers = ["chuyenvien2.sotttt"]
+        with api.env.adopt_user(username="vanthu.sokhcn"):
+            self.casefile.readers = ["chuyenvien2.sokhcn"]
             notify(ObjectModifiedEvent(self.casefile))
         self.assertTrue(
-            self.may("View", username="chuyenvien2.sotttt", obj=self.casefile)
+            self.may("View", username="chuyenvien2.sokhcn", obj=self.casefile)
         )
         # The catalog knows: the file shows in the person's searches.
-        with api.env.adopt_user(username="chuyenvien2.sotttt"):
+        with api.env.adopt_user(username="chuyenvien2.sokhcn"):
             found = api.content.find(portal_type="CaseFile", file_code="2026.CNTT.01")
         self.assertEqual(len(found), 1)
         self.assertFalse(
             self.may(
                 "Modify portal content",
-                username="chuyenvien2.sotttt",
+                username="chuyenvien2.sokhcn",
                 obj=self.casefile,
             )
         )
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             self.casefile.readers = []
-            self.casefile.editors = ["chuyenvien2.sotttt"]
+            self.casefile.editors = ["chuyenvien2.sokhcn"]
             notify(ObjectModifiedEvent(self.casefile))
         self.assertTrue(
             self.may(
                 "Modify portal content",
-                username="chuyenvien2.sotttt",
+                username="chuyenvien2.sokhcn",
                 obj=self.casefile,
             )
         )
@@ -246,17 +246,17 @@ class TestCaseFilePermissions(CaseFileCase):
         self.assertFalse(
             self.may(
                 "phutho.intranet: Share case file",
-                username="chuyenvien2.sotttt",
+                username="chuyenvien2.sokhcn",
                 obj=self.casefile,
             )
         )
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             self.casefile.editors = []
             notify(ObjectModifiedEvent(self.casefile))
         self.assertFalse(
-            self.may("View", username="chuyenvien2.sotttt", obj=self.casefile)
+            self.may("View", username="chuyenvien2.sokhcn", obj=self.casefile)
         )
         # Who may see the file does not see its documents for that.
         self.assertFalse(
-            self.may("View", username="chuyenvien2.sotttt", obj=self.third)
+            self.may("View", username="chuyenvien2.sokhcn", obj=self.third)
         )

@@ -35,23 +35,23 @@ class TestDraftVersions(unittest.TestCase):
     def setUp(self):
         self.app = self.layer["app"]
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
 
     def test_versions_listed_viewed_and_compared(self):
-        with api.env.adopt_user(username="chuyenvien.sotttt"):
+        with api.env.adopt_user(username="chuyenvien.sokhcn"):
             draft = create_outgoing(self.agency, "cntt", content="Bản thảo lần một.")
             draft.content = "Bản thảo lần hai.\nThêm một đoạn."
             notify(ObjectModifiedEvent(draft))
-        with api.env.adopt_user(username="truongphong.sotttt"):
+        with api.env.adopt_user(username="truongphong.sokhcn"):
             draft.title = "Về việc báo cáo (đã sửa)"
             notify(ObjectModifiedEvent(draft))
-        with api.env.adopt_user(username="truongphong.sotttt"):
+        with api.env.adopt_user(username="truongphong.sokhcn"):
             items = versions.versions(draft)
             first = versions.retrieve(draft, 0)
         self.assertEqual([i["version"] for i in items], [0, 1, 2])
         self.assertEqual(
             [i["actor"] for i in items],
-            ["chuyenvien.sotttt", "chuyenvien.sotttt", "truongphong.sotttt"],
+            ["chuyenvien.sokhcn", "chuyenvien.sokhcn", "truongphong.sokhcn"],
         )
         self.assertEqual(first.content, "Bản thảo lần một.")
         changes = {c["field"]: c for c in versions.compare(first, draft)}
@@ -59,7 +59,7 @@ class TestDraftVersions(unittest.TestCase):
         self.assertIn("+Thêm một đoạn.", changes["content"]["diff"])
 
         transaction.commit()
-        head = signed_in_browser(self.app, "truongphong.sotttt")
+        head = signed_in_browser(self.app, "truongphong.sokhcn")
         head.open(f"{draft.absolute_url()}/@@draft-versions")
         page = html.fromstring(head.contents)
         rows = [
@@ -78,7 +78,7 @@ class TestDraftVersions(unittest.TestCase):
             .text_content(),
         )
         # Other officials of the agency do not see the drafts' history.
-        other = signed_in_browser(self.app, "chuyenvien2.sotttt")
+        other = signed_in_browser(self.app, "chuyenvien2.sokhcn")
         with self.assertRaises(Unauthorized):
             other.open(f"{draft.absolute_url()}/@@draft-versions")
 
@@ -89,8 +89,8 @@ class TestAccessLog(unittest.TestCase):
     def setUp(self):
         self.app = self.layer["app"]
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        self.agency = agency(self.portal, "so-khcn")
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             self.document = create_incoming(
                 self.agency,
                 main_file=NamedBlobFile(
@@ -111,12 +111,12 @@ class TestAccessLog(unittest.TestCase):
         self.set_batch(1000, 3600)
         db = self.app._p_jar.db()
         url = self.document.absolute_url()
-        clerk = signed_in_browser(self.app, "vanthu.sotttt")
+        clerk = signed_in_browser(self.app, "vanthu.sokhcn")
         clerk.open(url)  # the first view may start the batch clock
         before = db.lastTransaction()
         clerk.open(url)
         clerk.open(f"{url}/@@download/main_file")
-        leader = signed_in_browser(self.app, "lanhdao.sotttt")
+        leader = signed_in_browser(self.app, "lanhdao.sokhcn")
         leader.open(url)
         # Three views, no database write.
         self.assertEqual(db.lastTransaction(), before)
@@ -139,13 +139,13 @@ class TestAccessLog(unittest.TestCase):
         transaction.begin()
         self.assertEqual(len(storage.entries_for(self.portal, self.document.UID())), 4)
 
-        specialist = signed_in_browser(self.app, "chuyenvien.sotttt")
+        specialist = signed_in_browser(self.app, "chuyenvien.sokhcn")
         with self.assertRaises(Unauthorized):
             specialist.open(f"{url}/@@access-log")
 
     def test_batch_written_when_full_and_pruned(self):
         self.set_batch(2, 3600)
-        clerk = signed_in_browser(self.app, "vanthu.sotttt")
+        clerk = signed_in_browser(self.app, "vanthu.sokhcn")
         clerk.open(self.document.absolute_url())
         clerk.open(self.document.absolute_url())
         transaction.begin()

@@ -58,7 +58,7 @@ class RestCase(StatisticsFixture, unittest.TestCase):
 class TestReportsRest(RestCase):
     def test_register_report(self):
         transaction.commit()
-        clerk = self.as_("vanthu.sotttt")
+        clerk = self.as_("vanthu.sokhcn")
         url = f"{self.path(self.agency['so-den'])}/@register-report?{urlencode(self.period.params())}"
         body = self.ok(clerk.get(url)).json()
         self.assertEqual(body["columns"], list(INCOMING_COLUMNS))
@@ -84,12 +84,12 @@ class TestReportsRest(RestCase):
             ),
             400,
         )
-        self.assertIn(self.as_("chuyenvien.sotttt").get(url).status_code, (401, 403))
+        self.assertIn(self.as_("chuyenvien.sokhcn").get(url).status_code, (401, 403))
 
     def test_statistics_and_outgoing_report(self):
         transaction.commit()
         params = urlencode(self.period.params())
-        leader = self.as_("lanhdao.sotttt")
+        leader = self.as_("lanhdao.sokhcn")
         body = self.ok(
             leader.get(f"{self.path(self.agency)}/@statistics?{params}")
         ).json()
@@ -99,13 +99,13 @@ class TestReportsRest(RestCase):
             (6, 1, 1, 1),
         )
         unit = self.ok(
-            self.as_("truongphong.sotttt").get(
+            self.as_("truongphong.sokhcn").get(
                 f"{self.path(self.agency['cntt'])}/@statistics?{params}"
             )
         ).json()
         self.assertEqual(unit["total"]["received"], 3)
         self.assertIn(
-            self.as_("truongphong.sotttt")
+            self.as_("truongphong.sokhcn")
             .get(f"{self.path(self.agency)}/@statistics?{params}")
             .status_code,
             (401, 403),
@@ -120,7 +120,7 @@ class TestReportsRest(RestCase):
         )
         self.assertEqual(read_xlsx_rows(xlsx.content)[5][1], "6")
         report = self.ok(
-            self.as_("vanthu.sotttt").get(f"{self.path(self.agency)}/@outgoing-report")
+            self.as_("vanthu.sokhcn").get(f"{self.path(self.agency)}/@outgoing-report")
         ).json()
         self.assertEqual(
             [t["key"] for t in report["tables"]],
@@ -131,18 +131,18 @@ class TestReportsRest(RestCase):
 class TestCaseFilesSearchLogsRest(RestCase):
     def test_casefiles_saved_searches_access_log_versions(self):
         intids = getUtility(IIntIds)
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             self.on_time.main_file = pdf_file(2)
             casefile = self.make_casefile_in(
                 self.agency, [self.on_time, self.late], intids
             )
-        with api.env.adopt_user(username="chuyenvien.sotttt"):
+        with api.env.adopt_user(username="chuyenvien.sokhcn"):
             draft = create_outgoing(self.agency, "cntt", content="Một.")
             draft.content = "Hai."
             notify(ObjectModifiedEvent(draft))
         api.portal.set_registry_record("phutho.intranet.access_log_flush_size", 1)
         transaction.commit()
-        clerk = self.as_("vanthu.sotttt")
+        clerk = self.as_("vanthu.sokhcn")
 
         index = self.ok(
             clerk.get(f"{self.path(self.agency)}/@casefile-index?year=2026")
@@ -177,24 +177,24 @@ class TestCaseFilesSearchLogsRest(RestCase):
             400,
         )
         self.assertEqual(
-            self.as_("lanhdao.sotttt").get("/@saved-searches").json()["items"], []
+            self.as_("lanhdao.sokhcn").get("/@saved-searches").json()["items"], []
         )
         self.ok(clerk.delete(f"/@saved-searches/{created['id']}"), 204)
         self.ok(clerk.get(f"/@advanced-search?saved={created['id']}"), 404)
 
         self.ok(clerk.get(self.path(self.on_time)))
         log = self.ok(
-            self.as_("lanhdao.sotttt").get(f"{self.path(self.on_time)}/@access-log")
+            self.as_("lanhdao.sokhcn").get(f"{self.path(self.on_time)}/@access-log")
         ).json()
-        self.assertIn("vanthu.sotttt", [i["user"] for i in log["items"]])
+        self.assertIn("vanthu.sokhcn", [i["user"] for i in log["items"]])
         self.assertIn(
-            self.as_("chuyenvien2.sotttt")
+            self.as_("chuyenvien2.sokhcn")
             .get(f"{self.path(self.on_time)}/@access-log")
             .status_code,
             (401, 403),
         )
 
-        head = self.as_("truongphong.sotttt")
+        head = self.as_("truongphong.sokhcn")
         versions = self.ok(
             head.get(f"{self.path(draft)}/@draft-versions?compare=0")
         ).json()
@@ -219,7 +219,7 @@ class TestCaseFilesSearchLogsRest(RestCase):
 class TestIssueWithField(RestCase):
     def test_field_chosen_at_issue(self):
         self.agency.fields_of_work = ["VX | Văn hóa - Xã hội", "KT | Kinh tế"]
-        with api.env.adopt_user(username="chuyenvien.sotttt"):
+        with api.env.adopt_user(username="chuyenvien.sokhcn"):
             draft = create_outgoing(
                 self.agency,
                 "cntt",
@@ -229,10 +229,10 @@ class TestIssueWithField(RestCase):
             with api.env.adopt_user(username=user_id):
                 do_transition(draft, transition)
         transaction.commit()
-        clerk = self.as_("vanthu.sotttt")
+        clerk = self.as_("vanthu.sokhcn")
         self.ok(
             clerk.post(f"{self.path(draft)}/@workflow/issue", json={"field": "XX"}), 400
         )
         self.ok(clerk.post(f"{self.path(draft)}/@workflow/issue", json={"field": "VX"}))
         transaction.begin()
-        self.assertTrue(draft.symbol.endswith("/STTTT-VX"), draft.symbol)
+        self.assertTrue(draft.symbol.endswith("/SKHCN-VX"), draft.symbol)

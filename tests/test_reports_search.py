@@ -29,8 +29,8 @@ class SearchCase(unittest.TestCase):
         self.app = self.layer["app"]
         self.portal = self.layer["portal"]
         self.request = self.layer["request"]
-        self.agency = agency(self.portal, "so-tttt")
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        self.agency = agency(self.portal, "so-khcn")
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             self.incoming = create_incoming(
                 self.agency,
                 title="Về việc ứng dụng chữ ký số chuyên dùng",
@@ -42,7 +42,7 @@ class SearchCase(unittest.TestCase):
                 recipients=["Sở Khoa học và Công nghệ các tỉnh"],
             )
             do_transition(self.incoming, "register")
-        with api.env.adopt_user(username="chuyenvien.sotttt"):
+        with api.env.adopt_user(username="chuyenvien.sokhcn"):
             self.outgoing = create_outgoing(
                 self.agency,
                 "cntt",
@@ -53,11 +53,11 @@ class SearchCase(unittest.TestCase):
         for user_id, transition in OUTGOING_TO_SIGNED:
             with api.env.adopt_user(username=user_id):
                 do_transition(self.outgoing, transition)
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             do_transition(self.outgoing, "issue")
 
     def find(self, **form):
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             brains, _criteria = search(form, self.portal)
             return {brain.UID for brain in brains}
 
@@ -90,7 +90,7 @@ class TestSearchEveryField(SearchCase):
     def test_sort_and_refusals(self):
         from phutho.intranet.exc import InvalidDataError
 
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             brains, criteria = search(
                 {
                     "portal_type": "IncomingDocument",
@@ -113,7 +113,7 @@ class TestSearchEveryField(SearchCase):
 class TestSavedSearchAndExport(SearchCase):
     def test_saved_search_reopened_and_exported(self):
         transaction.commit()
-        browser = signed_in_browser(self.app, "vanthu.sotttt")
+        browser = signed_in_browser(self.app, "vanthu.sokhcn")
         url = f"{self.portal.absolute_url()}/@@advanced-search"
         browser.open(f"{url}?{urlencode({'signer': 'nguyen manh cuong'})}")
         page = html.fromstring(browser.contents)
@@ -146,8 +146,8 @@ class TestSavedSearchAndExport(SearchCase):
 
         # Another person does not see it.
         transaction.begin()
-        self.assertEqual(len(saved.searches("vanthu.sotttt")), 1)
-        self.assertEqual(saved.searches("lanhdao.sotttt"), [])
+        self.assertEqual(len(saved.searches("vanthu.sokhcn")), 1)
+        self.assertEqual(saved.searches("lanhdao.sokhcn"), [])
 
 
 class TestCollections(SearchCase):
@@ -165,7 +165,7 @@ class TestCollections(SearchCase):
                 registry[f"plone.app.querystring.field.{name}.enabled"], name
             )
         builder = QueryBuilder(self.portal, self.request)
-        with api.env.adopt_user(username="vanthu.sotttt"):
+        with api.env.adopt_user(username="vanthu.sokhcn"):
             results = builder(
                 query=[
                     {

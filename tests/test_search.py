@@ -195,7 +195,7 @@ class SearchTestCase(unittest.TestCase):
         # No setup.install() here: what is tested is what the installed
         # profile left (test_text_indexes_use_the_folding_lexicon).
         self.catalog = api.portal.get_tool("portal_catalog")
-        self.agency = self.portal["co-quan"]["so-tttt"]
+        self.agency = self.portal["co-quan"]["so-khcn"]
 
     def incoming(
         self, title="Quyết định số 15 về việc phê duyệt dự án sửa chữa", **fields

@@ -36,20 +36,20 @@ import unittest
 
 def issue(portal, doc):
     for user, transition in (
-        ("chuyenvien.sotttt", "submit_for_review"),
-        ("truongphong.sotttt", "submit_for_signature"),
-        ("lanhdao.sotttt", "sign"),
-        ("vanthu.sotttt", "issue"),
+        ("chuyenvien.sokhcn", "submit_for_review"),
+        ("truongphong.sokhcn", "submit_for_signature"),
+        ("lanhdao.sokhcn", "sign"),
+        ("vanthu.sokhcn", "issue"),
     ):
         login(portal, user)
         do_transition(doc, transition)
 
 
 def secret_incoming(portal):
-    """A registered confidential document of so-tttt."""
-    login(portal, "vanthu.sotttt")
+    """A registered confidential document of so-khcn."""
+    login(portal, "vanthu.sokhcn")
     doc = create_incoming(
-        agency(portal, "so-tttt"),
+        agency(portal, "so-khcn"),
         secrecy="confidential",
         title="TUYỆT MẬT phương án",
         number_symbol="77/PA-CAT",
@@ -63,10 +63,10 @@ class TestIntegration(unittest.TestCase):
 
     def setUp(self):
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
 
     def test_copies_start_over(self):
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(self.agency, number_symbol="500/BTTTT-CĐSQG")
         do_transition(doc, "register")
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
@@ -78,12 +78,12 @@ class TestIntegration(unittest.TestCase):
         self.assertFalse(getattr(copy, "_processing_history", None))
 
     def test_officials_cannot_copy_documents(self):
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(self.agency, number_symbol="501/BTTTT-CĐSQG")
         self.assertFalse(api.user.has_permission("Copy or Move", obj=doc))
 
     def test_correction_keeps_the_numbering_year(self):
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(self.agency, number_symbol="502/BTTTT-CĐSQG")
         do_transition(doc, "register")
         next_year = datetime(doc.arrival_date.year + 1, 1, 2, 8, 0)
@@ -102,7 +102,7 @@ class TestIntegration(unittest.TestCase):
         self.assertEqual([e["action"] for e in history_of(doc)].count("correction"), 0)
 
     def test_no_registration_in_the_future(self):
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(self.agency, number_symbol="503/BTTTT-CĐSQG")
         doc.arrival_date = datetime.now() + timedelta(days=2)
         # Refused before the state changes, as a refused transition (a page
@@ -114,35 +114,35 @@ class TestIntegration(unittest.TestCase):
         self.assertEqual(api.content.get_state(doc), "received")
 
     def test_reply_must_be_visible_and_of_the_same_agency(self):
-        login(self.portal, "chuyenvien.ubndtinh")
+        login(self.portal, "chuyenvien.vpubnd")
         foreign = create_outgoing(
-            agency(self.portal, "ubnd-tinh"), "vx", secrecy="top_secret"
+            agency(self.portal, "vp-ubnd"), "hctc", secrecy="top_secret"
         )
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(self.agency, number_symbol="504/BTTTT-CĐSQG")
         do_transition(doc, "register")
         do_transition(doc, "submit")
-        login(self.portal, "lanhdao.sotttt")
+        login(self.portal, "lanhdao.sokhcn")
         lead = {
             "kind": "user",
-            "id": "chuyenvien.sotttt",
+            "id": "chuyenvien.sokhcn",
             "deadline": (today() + timedelta(days=3)).isoformat(),
         }
         do_transition(doc, "assign", data={"lead": lead})
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         with self.assertRaises(InvalidDataError):
             do_transition(doc, "complete", data={"reply": foreign.UID()})
         self.assertEqual(api.content.get_state(doc), "assigned")
 
     def test_replace_only_through_a_replacement(self):
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         doc = create_outgoing(
             self.agency,
             "cntt",
             internal_recipients=[agency(self.portal, "so-noi-vu").UID()],
         )
         issue(self.portal, doc)
-        login(self.portal, "lanhdao.sotttt")
+        login(self.portal, "lanhdao.sokhcn")
         offered = {
             t["id"]
             for t in api.portal.get_tool("portal_workflow").getTransitionsFor(doc)
@@ -156,29 +156,29 @@ class TestIntegration(unittest.TestCase):
 
     def test_secret_clerks_keep_secret_registers(self):
         api.user.create(
-            username="mat.sotttt", email="mat@phutho.gov.vn", password=DEMO_PASSWORD
+            username="mat.sokhcn", email="mat@phutho.gov.vn", password=DEMO_PASSWORD
         )
-        api.group.add_user(groupname="so-tttt-secret-clerks", username="mat.sotttt")
+        api.group.add_user(groupname="so-khcn-secret-clerks", username="mat.sokhcn")
         api.user.create(
-            username="thuong.sotttt",
+            username="thuong.sokhcn",
             email="thuong@phutho.gov.vn",
             password=DEMO_PASSWORD,
         )
-        api.group.add_user(groupname="so-tttt-clerks", username="thuong.sotttt")
+        api.group.add_user(groupname="so-khcn-clerks", username="thuong.sokhcn")
         secret_register = self.agency["so-mat-den"]
-        login(self.portal, "mat.sotttt")
+        login(self.portal, "mat.sokhcn")
         self.assertTrue(api.user.has_permission("View", obj=secret_register))
         self.assertTrue(
             api.user.has_permission(
                 "phutho.intranet: Add IncomingDocument", obj=self.agency
             )
         )
-        login(self.portal, "thuong.sotttt")
+        login(self.portal, "thuong.sokhcn")
         self.assertFalse(api.user.has_permission("View", obj=secret_register))
         self.assertTrue(api.user.has_permission("View", obj=self.agency["so-den"]))
 
     def test_period_folders_have_no_owner(self):
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(self.agency, number_symbol="505/BTTTT-CĐSQG")
         for folder in (
             doc.aq_parent,
@@ -202,7 +202,7 @@ class TestThroughHttp(unittest.TestCase):
 
     def setUp(self):
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
         self.sessions = []
 
     def tearDown(self):
@@ -219,7 +219,7 @@ class TestThroughHttp(unittest.TestCase):
 
     def test_relations_never_name_a_secret_document(self):
         secret = secret_incoming(self.portal)
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         doc = create_outgoing(
             self.agency,
             "cntt",
@@ -228,10 +228,10 @@ class TestThroughHttp(unittest.TestCase):
         doc.in_reply_to = [RelationValue(getUtility(IIntIds).register(secret))]
         issue(self.portal, doc)
         transaction.commit()
-        outsider = self.as_("chuyenvien2.sotttt").get(doc.absolute_url()).json()
+        outsider = self.as_("chuyenvien2.sokhcn").get(doc.absolute_url()).json()
         self.assertEqual(outsider["in_reply_to"], [])
         self.assertNotIn("TUYỆT MẬT", str(outsider))
-        insider = self.as_("vanthu.sotttt").get(doc.absolute_url()).json()
+        insider = self.as_("vanthu.sokhcn").get(doc.absolute_url()).json()
         self.assertEqual(
             [r["title"] for r in insider["in_reply_to"]], ["TUYỆT MẬT phương án"]
         )
@@ -239,11 +239,11 @@ class TestThroughHttp(unittest.TestCase):
     def test_duplicates_of_secret_documents_stay_secret(self):
         secret = secret_incoming(self.portal)
         api.user.create(
-            username="thuong.sotttt",
+            username="thuong.sokhcn",
             email="thuong@phutho.gov.vn",
             password=DEMO_PASSWORD,
         )
-        api.group.add_user(groupname="so-tttt-clerks", username="thuong.sotttt")
+        api.group.add_user(groupname="so-khcn-clerks", username="thuong.sokhcn")
         transaction.commit()
         body = {
             "@type": "IncomingDocument",
@@ -254,18 +254,18 @@ class TestThroughHttp(unittest.TestCase):
             "number_symbol": "77/PA-CAT",
             "document_date": "2026-11-20",
         }
-        response = self.as_("thuong.sotttt").post(self.agency.absolute_url(), json=body)
+        response = self.as_("thuong.sokhcn").post(self.agency.absolute_url(), json=body)
         self.assertEqual(response.status_code, 201, response.text)
         self.assertNotIn(
             "77/PA-CAT",
-            self.as_("thuong.sotttt")
+            self.as_("thuong.sokhcn")
             .get("@search", params={"SearchableText": "TUYỆT MẬT"})
             .text,
         )
         catalog = api.portal.get_tool("portal_catalog")
         transaction.begin()  # see what the server committed
         before = len(catalog.unrestrictedSearchResults(portal_type="IncomingDocument"))
-        response = self.as_("vanthu.sotttt").post(self.agency.absolute_url(), json=body)
+        response = self.as_("vanthu.sokhcn").post(self.agency.absolute_url(), json=body)
         self.assertEqual(response.status_code, 409)  # its clerks are warned
         self.assertEqual(response.json()["error"]["type"], "Duplicate")
         self.assertEqual(len(response.json()["error"]["duplicates"]), 1)
@@ -274,7 +274,7 @@ class TestThroughHttp(unittest.TestCase):
         self.assertEqual(after, before, "the warning created nothing")
 
     def test_signed_content_is_locked(self):
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         doc = create_outgoing(
             self.agency,
             "cntt",
@@ -282,7 +282,7 @@ class TestThroughHttp(unittest.TestCase):
         )
         run_transitions(self.portal, doc, OUTGOING_TO_SIGNED)
         transaction.commit()
-        clerk = self.as_("vanthu.sotttt")
+        clerk = self.as_("vanthu.sokhcn")
         response = clerk.patch(
             doc.absolute_url(),
             json={
@@ -329,20 +329,20 @@ class TestThroughHttp(unittest.TestCase):
             "document_date": "2026-11-20",
             "arrival_date": "2026-11-21T06:30:00+07:00",
         }
-        created = self.as_("vanthu.sotttt").post(self.agency.absolute_url(), json=body)
+        created = self.as_("vanthu.sokhcn").post(self.agency.absolute_url(), json=body)
         self.assertEqual(created.status_code, 201, created.text)
         self.assertEqual(created.json()["arrival_date"], "2026-11-21T06:30:00")
         body.update(number_symbol="10/BNV-VP", arrival_date="2026-11-20T23:30:00Z")
-        created = self.as_("vanthu.sotttt").post(self.agency.absolute_url(), json=body)
+        created = self.as_("vanthu.sokhcn").post(self.agency.absolute_url(), json=body)
         self.assertEqual(created.json()["arrival_date"], "2026-11-21T06:30:00")
 
     def test_bad_transition_data_answers_400(self):
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(self.agency, number_symbol="506/BTTTT-CĐSQG")
         do_transition(doc, "register")
         do_transition(doc, "submit")
         transaction.commit()
-        leader = self.as_("lanhdao.sotttt")
+        leader = self.as_("lanhdao.sokhcn")
         url = f"{doc.absolute_url()}/@workflow/assign"
         lead = {
             "kind": "unit",

@@ -41,22 +41,22 @@ class TestScenario(RestCase):
     assigns, B's specialist completes; A sees B's progress at each step."""
 
     def test_document_between_two_agencies(self):
-        a = agency(self.portal, "so-tttt")
+        a = agency(self.portal, "so-khcn")
         b = agency(self.portal, "so-noi-vu")
         a_url, b_uid, a_unit = a.absolute_url(), b.UID(), a["cntt"].UID()
         b_unit = b["tcbc"].UID()
-        symbol = f"{last_number(a['so-di']) + 1:02d}/STTTT-CNTT"
+        symbol = f"{last_number(a['so-di']) + 1:02d}/SKHCN-CNTT"
         arrival = last_number(b["so-den"]) + 1
 
         draft = self.ok(
-            self.as_("chuyenvien.sotttt").post(
+            self.as_("chuyenvien.sokhcn").post(
                 a_url,
                 json={
                     "@type": "OutgoingDocument",
                     "title": "Về việc cử cán bộ tham gia tập huấn chuyển đổi số",
                     "document_type": "cong-van",
                     "drafting_unit": a_unit,
-                    "content": "Sở Thông tin và Truyền thông đề nghị Sở Nội vụ cử cán bộ...",
+                    "content": "Sở Khoa học và Công nghệ đề nghị Sở Nội vụ cử cán bộ...",
                     "internal_recipients": [b_uid],
                     "urgency": "urgent",
                 },
@@ -65,35 +65,35 @@ class TestScenario(RestCase):
         )
         url = draft["@id"]
         # Nobody outside the drafting line sees the draft.
-        self.assertEqual(self.as_("lanhdao.sotttt").get(url).status_code, 401)
+        self.assertEqual(self.as_("lanhdao.sokhcn").get(url).status_code, 401)
 
         def transition(user, name, status=200, **body):
             return self.as_(user).post(f"{url}/@workflow/{name}", json=body)
 
-        self.ok(transition("chuyenvien.sotttt", "submit_for_review"))
+        self.ok(transition("chuyenvien.sokhcn", "submit_for_review"))
         # A specialist cannot push it further; the workflow refuses.
-        not_offered = transition("chuyenvien.sotttt", "submit_for_signature")
+        not_offered = transition("chuyenvien.sokhcn", "submit_for_signature")
         self.assertEqual(not_offered.status_code, 400)
         self.assertNotIn("${", not_offered.json()["error"]["message"])
         self.assertIn(
             "không thể thực hiện thao tác này", not_offered.json()["error"]["message"]
         )
-        refused = transition("truongphong.sotttt", "return_for_revision")
+        refused = transition("truongphong.sokhcn", "return_for_revision")
         self.assertEqual(refused.status_code, 400)
         self.assertIn("lý do", refused.json()["error"]["message"])  # in Vietnamese
         self.ok(
             transition(
-                "truongphong.sotttt", "submit_for_signature", comment="Đồng ý trình ký"
+                "truongphong.sokhcn", "submit_for_signature", comment="Đồng ý trình ký"
             )
         )
-        self.ok(transition("lanhdao.sotttt", "sign"))
-        issued = self.ok(transition("vanthu.sotttt", "issue"))
+        self.ok(transition("lanhdao.sokhcn", "sign"))
+        issued = self.ok(transition("vanthu.sokhcn", "issue"))
         self.assertEqual(issued["review_state"], "issued")
-        document = self.ok(self.as_("vanthu.sotttt").get(url))
+        document = self.ok(self.as_("vanthu.sokhcn").get(url))
         self.assertEqual(document["symbol"], symbol)
 
         def b_status():
-            items = self.ok(self.as_("vanthu.sotttt").get(f"{url}/@delivery-status"))[
+            items = self.ok(self.as_("vanthu.sokhcn").get(f"{url}/@delivery-status"))[
                 "items"
             ]
             self.assertEqual(len(items), 1)
@@ -119,7 +119,7 @@ class TestScenario(RestCase):
         self.assertEqual(len(mine), 1)
         incoming = mine[0]["@id"]
         # A cannot read B's copy.
-        self.assertEqual(self.as_("vanthu.sotttt").get(incoming).status_code, 401)
+        self.assertEqual(self.as_("vanthu.sokhcn").get(incoming).status_code, 401)
 
         def b_transition(user, name, **body):
             return self.ok(
@@ -183,20 +183,20 @@ class TestScenario(RestCase):
 
 class TestServicesPermissions(RestCase):
     def test_history_needs_view(self):
-        a = agency(self.portal, "so-tttt")
+        a = agency(self.portal, "so-khcn")
         from phutho.intranet.testing import create_outgoing
         from plone.app.testing import login
 
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         doc = create_outgoing(a, "cntt")
         transaction.commit()
         url = doc.absolute_url()
         self.assertEqual(
-            self.as_("chuyenvien.sotttt").get(f"{url}/@processing-history").status_code,
+            self.as_("chuyenvien.sokhcn").get(f"{url}/@processing-history").status_code,
             200,
         )
         refused = []
-        for user in (None, "chuyenvien.snv", "chuyenvien2.sotttt", "quantri"):
+        for user in (None, "chuyenvien.snv", "chuyenvien2.sokhcn", "quantri"):
             with self.subTest(user=user):
                 self.assertEqual(
                     self.as_(user).get(f"{url}/@processing-history").status_code, 401
@@ -205,20 +205,20 @@ class TestServicesPermissions(RestCase):
         self.assertEqual(len(refused), 4)
 
     def test_progress_needs_the_workflow_permission(self):
-        a = agency(self.portal, "so-tttt")
+        a = agency(self.portal, "so-khcn")
         from phutho.intranet.testing import create_incoming
         from plone.app.testing import login
 
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(a)
         transaction.commit()
-        response = self.as_("vanthu.sotttt").post(
+        response = self.as_("vanthu.sokhcn").post(
             f"{doc.absolute_url()}/@progress", json={"text": "x"}
         )
         self.assertEqual(response.status_code, 401)
         # Refused: no note in the history.
         history = self.ok(
-            self.as_("vanthu.sotttt").get(f"{doc.absolute_url()}/@processing-history")
+            self.as_("vanthu.sokhcn").get(f"{doc.absolute_url()}/@processing-history")
         )["items"]
         self.assertNotIn("progress", [item["action"] for item in history])
         self.assertNotIn("x", [item["comment"] for item in history])
@@ -226,39 +226,39 @@ class TestServicesPermissions(RestCase):
     def test_webmaster_manages_group_membership(self):
         webmaster = self.as_("quantri")
         response = webmaster.patch(
-            "@groups/so-tttt-cntt-specialists",
-            json={"users": {"chuyenvien2.sotttt": True}},
+            "@groups/so-khcn-cntt-specialists",
+            json={"users": {"chuyenvien2.sokhcn": True}},
         )
         self.assertEqual(response.status_code, 204, response.text)
-        group = self.ok(webmaster.get("@groups/so-tttt-cntt-specialists"))
-        self.assertIn("chuyenvien2.sotttt", group["members"]["items"])
+        group = self.ok(webmaster.get("@groups/so-khcn-cntt-specialists"))
+        self.assertIn("chuyenvien2.sokhcn", group["members"]["items"])
         # An official cannot.
-        response = self.as_("chuyenvien.sotttt").patch(
-            "@groups/so-tttt-cntt-specialists", json={"users": {"chuyenvien.snv": True}}
+        response = self.as_("chuyenvien.sokhcn").patch(
+            "@groups/so-khcn-cntt-specialists", json={"users": {"chuyenvien.snv": True}}
         )
         self.assertEqual(response.status_code, 401)
         # Refused: the group is as the webmaster left it.
-        group = self.ok(webmaster.get("@groups/so-tttt-cntt-specialists"))
+        group = self.ok(webmaster.get("@groups/so-khcn-cntt-specialists"))
         self.assertNotIn("chuyenvien.snv", group["members"]["items"])
-        self.assertIn("chuyenvien2.sotttt", group["members"]["items"])
+        self.assertIn("chuyenvien2.sokhcn", group["members"]["items"])
 
     def test_agency_people_are_not_public(self):
-        url = "co-quan/so-tttt/@vocabularies/phutho.intranet.AgencyUsers"
+        url = "co-quan/so-khcn/@vocabularies/phutho.intranet.AgencyUsers"
         self.assertEqual(self.as_(None).get(url).status_code, 401)
         self.assertEqual(self.as_("chuyenvien.snv").get(url).status_code, 403)
-        people = self.ok(self.as_("chuyenvien.sotttt").get(url))
-        self.assertIn("vanthu.sotttt", [i["token"] for i in people["items"]])
+        people = self.ok(self.as_("chuyenvien.sokhcn").get(url))
+        self.assertIn("vanthu.sokhcn", [i["token"] for i in people["items"]])
         types = self.ok(
             self.as_(None).get(
-                "co-quan/so-tttt/@vocabularies/phutho.intranet.DocumentTypes"
+                "co-quan/so-khcn/@vocabularies/phutho.intranet.DocumentTypes"
             )
         )
         self.assertIn("quyet-dinh", [i["token"] for i in types["items"]])
 
     def test_anonymous_reads_public_pages_only(self):
         anonymous = self.as_(None)
-        self.assertEqual(anonymous.get("co-quan/so-tttt").status_code, 200)
-        self.assertEqual(anonymous.get("co-quan/so-tttt/so-den").status_code, 401)
+        self.assertEqual(anonymous.get("co-quan/so-khcn").status_code, 200)
+        self.assertEqual(anonymous.get("co-quan/so-khcn/so-den").status_code, 401)
         search = self.ok(
             anonymous.get("@search", params={"portal_type": "IncomingDocument"})
         )
@@ -271,13 +271,13 @@ class TestRegistrationLock(RestCase):
         from phutho.intranet.testing import create_incoming
         from plone.app.testing import login
 
-        login(self.portal, "vanthu.sotttt")
+        login(self.portal, "vanthu.sokhcn")
         self.doc = create_incoming(
-            agency(self.portal, "so-tttt"), number_symbol="125/BTTTT-CĐSQG"
+            agency(self.portal, "so-khcn"), number_symbol="125/BTTTT-CĐSQG"
         )
         transaction.commit()
         self.url = self.doc.absolute_url()
-        self.clerk = self.as_("vanthu.sotttt")
+        self.clerk = self.as_("vanthu.sokhcn")
 
     def test_editable_before_registration(self):
         response = self.clerk.patch(self.url, json={"number_symbol": "126/BTTTT-CĐSQG"})
@@ -287,7 +287,7 @@ class TestRegistrationLock(RestCase):
         )
 
     def test_locked_after_registration_then_corrected_with_a_log(self):
-        self.arrival = last_number(agency(self.portal, "so-tttt")["so-den"]) + 1
+        self.arrival = last_number(agency(self.portal, "so-khcn")["so-den"]) + 1
         self.ok(self.clerk.post(f"{self.url}/@workflow/register", json={}))
         # A registered document is a record: no plain edits any more.
         before = self.ok(self.clerk.get(self.url))
@@ -374,7 +374,7 @@ class TestRegistrationLock(RestCase):
 
     def test_only_clerks_correct(self):
         self.ok(self.clerk.post(f"{self.url}/@workflow/register", json={}))
-        response = self.as_("lanhdao.sotttt").post(
+        response = self.as_("lanhdao.sokhcn").post(
             f"{self.url}/@correct-registration",
             json={"reason": "x", "changes": {"sender_name": "Bộ TT&TT"}},
         )

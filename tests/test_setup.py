@@ -155,7 +155,7 @@ class TestUpgrades(unittest.TestCase):
         # A site installed at 1000: History offered to anyone with access to
         # versions, month folders holding the list of their ids.
         self.portal.portal_actions.object.history._setPropValue("available_expr", "")
-        month = create_incoming(agency(self.portal, "so-tttt")).aq_parent
+        month = create_incoming(agency(self.portal, "so-khcn")).aq_parent
         annotations = month.__annotations__
         annotations[DefaultOrdering.ORDER_KEY] = PersistentList(month.objectIds())
         annotations[DefaultOrdering.POS_KEY] = {}
@@ -173,7 +173,7 @@ class TestUpgrades(unittest.TestCase):
         )
 
     def test_1001_stores_missing_arrival_times(self):
-        document = create_incoming(agency(self.portal, "so-tttt"))
+        document = create_incoming(agency(self.portal, "so-khcn"))
         base = aq_base(document)
         del base.__dict__["arrival_date"]  # as REST created them before 1001
         base._p_changed = True
@@ -188,7 +188,7 @@ class TestUpgrades(unittest.TestCase):
     def test_1001_registered_documents_keep_the_year_of_their_number(self):
         from phutho.intranet.workflow.api import do_transition
 
-        document = create_incoming(agency(self.portal, "so-tttt"))
+        document = create_incoming(agency(self.portal, "so-khcn"))
         do_transition(document, "register")
         registered = document._processing_history[-1]  # as if registered a year ago
         registered["time"] = registered["time"].replace(
@@ -201,7 +201,7 @@ class TestUpgrades(unittest.TestCase):
         self.assertEqual(base.__dict__["arrival_date"].year, registered["time"].year)
 
     def test_1001_plain_dates_indexed_as_dates(self):
-        document = create_incoming(agency(self.portal, "so-tttt"))
+        document = create_incoming(agency(self.portal, "so-khcn"))
         catalog = api.portal.get_tool("portal_catalog")
         # As 1000 kept them: local midnight as a DateTime.
         with mock.patch("phutho.intranet.content.indexers.index_date", to_datetime):
@@ -236,40 +236,40 @@ class TestUpgrades(unittest.TestCase):
     def test_1001_documents_name_the_officials_group(self):
         from phutho.intranet.groups import agency_group_id
 
-        so_tttt = agency(self.portal, "so-tttt")
+        so_tttt = agency(self.portal, "so-khcn")
         document = create_incoming(so_tttt)
         officials = agency_group_id(so_tttt, "officials")
         # As 1000 left them: every group of the agency named on the document.
         document.manage_delLocalRoles([officials])
-        document.manage_setLocalRoles("so-tttt-cntt-specialists", ["Official"])
+        document.manage_setLocalRoles("so-khcn-cntt-specialists", ["Official"])
         api.group.delete(groupname=officials)  # 1000 had no such group
         self.upgrade_from("1000")
         self.assertEqual(document.get_local_roles_for_userid(officials), ("Official",))
         self.assertEqual(
-            document.get_local_roles_for_userid("so-tttt-cntt-specialists"), ()
+            document.get_local_roles_for_userid("so-khcn-cntt-specialists"), ()
         )
         members = api.portal.get_tool("portal_groups").getGroupMembers(officials)
-        self.assertIn("so-tttt-clerks", members)
-        self.assertIn("so-tttt-cntt-specialists", members)
+        self.assertIn("so-khcn-clerks", members)
+        self.assertIn("so-khcn-cntt-specialists", members)
 
     def test_1001_reopened_documents_get_their_people_back(self):
         from phutho.intranet.workflow.api import do_transition
         from phutho.intranet.workflow.assignment import assignments_of
 
-        login(self.portal, "vanthu.sotttt")
-        document = create_incoming(agency(self.portal, "so-tttt"))
+        login(self.portal, "vanthu.sokhcn")
+        document = create_incoming(agency(self.portal, "so-khcn"))
         do_transition(document, "register")
         do_transition(document, "submit")
-        login(self.portal, "lanhdao.sotttt")
+        login(self.portal, "lanhdao.sokhcn")
         lead = {
             "kind": "user",
-            "id": "chuyenvien.sotttt",
+            "id": "chuyenvien.sokhcn",
             "deadline": today().isoformat(),
         }
         do_transition(document, "assign", data={"lead": lead})
-        login(self.portal, "chuyenvien.sotttt")
+        login(self.portal, "chuyenvien.sokhcn")
         do_transition(document, "complete")
-        login(self.portal, "lanhdao.sotttt")
+        login(self.portal, "lanhdao.sokhcn")
         do_transition(document, "reopen", comment="Bổ sung")
         for entry in document._assignments:  # as a reopen before 1001 left it
             entry["closed"] = True
@@ -278,8 +278,8 @@ class TestUpgrades(unittest.TestCase):
         self.upgrade_from("1000")
         self.assertEqual(
             [e["id"] for e in assignments_of(document, open_only=True)],
-            ["chuyenvien.sotttt"],
+            ["chuyenvien.sokhcn"],
         )
         self.assertIn(
-            "Specialist", document.get_local_roles_for_userid("chuyenvien.sotttt")
+            "Specialist", document.get_local_roles_for_userid("chuyenvien.sokhcn")
         )

@@ -156,11 +156,11 @@ class TestMarkupWithoutTheme(unittest.TestCase):
         self.assertEqual(doc.cssselect("#phutho-home-thong-bao"), [])
 
     def test_agency_page_marks_the_current_agency(self):
-        doc = self.render("co-quan/so-tttt/view")
+        doc = self.render("co-quan/so-khcn/view")
         current = doc.cssselect('.phutho-agency-menu a[aria-current="page"]')
-        self.assertEqual([a.text for a in current], ["Sở Thông tin và Truyền thông"])
+        self.assertEqual([a.text for a in current], ["Sở Khoa học và Công nghệ"])
         self.assertEqual(
-            texts(doc, "#phutho-footer-contact h2"), ["Sở Thông tin và Truyền thông"]
+            texts(doc, "#phutho-footer-contact h2"), ["Sở Khoa học và Công nghệ"]
         )
 
 
@@ -262,10 +262,10 @@ class TestThemedPages(unittest.TestCase):
         self.assertEqual(len(doc.cssselect("#portal-footer .site-actions li")), 3)
 
     def test_agency_pages_footer_is_the_agency(self):
-        agency = demo_agencies()["so-tttt"]
-        self.assertContact(self.get("/co-quan/so-tttt"), agency)
+        agency = demo_agencies()["so-khcn"]
+        self.assertContact(self.get("/co-quan/so-khcn"), agency)
         unit_id = agency["units"][0]["id"]
-        self.assertContact(self.get(f"/co-quan/so-tttt/{unit_id}"), agency)
+        self.assertContact(self.get(f"/co-quan/so-khcn/{unit_id}"), agency)
 
     def test_theme_resources(self):
         for path, content_type in (
@@ -296,7 +296,7 @@ class TestThemedPages(unittest.TestCase):
             self.assertEqual(len(doc.cssselect("header.phutho-header")), 1, host)
 
     def test_edit_form_keeps_barceloneta_backend(self):
-        doc = self.get("/co-quan/so-tttt/edit", auth=("quantri", DEMO_PASSWORD))
+        doc = self.get("/co-quan/so-khcn/edit", auth=("quantri", DEMO_PASSWORD))
         self.assertEqual(len(doc.cssselect("#edit-bar")), 1)
         stylesheets = [
             link.get("href") for link in doc.cssselect("link[rel=stylesheet]")

@@ -38,21 +38,21 @@ class WorkflowCase(unittest.TestCase):
 
     def setUp(self):
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
         self.catalog = api.portal.get_tool("portal_catalog")
 
     def as_(self, user_id):
         login(self.portal, user_id)
 
     def registered(self, **fields):
-        self.as_("vanthu.sotttt")
+        self.as_("vanthu.sokhcn")
         doc = create_incoming(self.agency, **fields)
         do_transition(doc, "register")
         do_transition(doc, "submit")
         return doc
 
     def assign(self, doc, lead=None, **data):
-        self.as_("lanhdao.sotttt")
+        self.as_("lanhdao.sokhcn")
         lead = lead or {
             "kind": "unit",
             "id": self.agency["cntt"].UID(),
@@ -79,7 +79,7 @@ class TestIncomingRules(WorkflowCase):
         self.assertEqual([b.register_number for b in brains], list(range(1, base + 3)))
 
     def test_registration_refused_without_matching_register(self):
-        self.as_("vanthu.sotttt")
+        self.as_("vanthu.sokhcn")
         doc = create_incoming(self.agency)
         with self.assertRaises(InvalidDataError):
             do_transition(
@@ -95,7 +95,7 @@ class TestIncomingRules(WorkflowCase):
 
     def test_refused_registration_takes_no_number(self):
         doc = self.registered()
-        self.as_("vanthu.sotttt")
+        self.as_("vanthu.sokhcn")
         twin = create_incoming(self.agency)  # same number and symbol: duplicate
         with self.assertRaises(InvalidDataError):
             do_transition(twin, "register")
@@ -108,7 +108,7 @@ class TestIncomingRules(WorkflowCase):
     def test_closed_register_refuses(self):
         with api.env.adopt_roles(["Manager"]):
             api.content.transition(self.agency["so-den"], transition="close")
-        self.as_("vanthu.sotttt")
+        self.as_("vanthu.sokhcn")
         doc = create_incoming(self.agency)
         with self.assertRaises(InvalidDataError) as refused:
             do_transition(
@@ -120,7 +120,7 @@ class TestIncomingRules(WorkflowCase):
     def test_register_of_the_arrival_year(self):
         # A document that arrived last year goes in last year's register;
         # this year's refuses it before the state changes.
-        self.as_("vanthu.sotttt")
+        self.as_("vanthu.sokhcn")
         doc = create_incoming(self.agency)
         doc.arrival_date = doc.arrival_date.replace(year=doc.arrival_date.year - 1)
         doc.document_date = doc.document_date.replace(year=doc.document_date.year - 1)
@@ -136,7 +136,7 @@ class TestIncomingRules(WorkflowCase):
         self.assertEqual(api.content.get_state(doc), "registered")
 
     def test_return_requires_a_reason(self):
-        self.as_("vanthu.sotttt")
+        self.as_("vanthu.sokhcn")
         doc = create_incoming(self.agency)
         with self.assertRaises(InvalidDataError):
             do_transition(doc, "return_to_sender")
@@ -146,7 +146,7 @@ class TestIncomingRules(WorkflowCase):
 
     def test_assignment_needs_lead_and_deadline(self):
         doc = self.registered()
-        self.as_("lanhdao.sotttt")
+        self.as_("lanhdao.sokhcn")
         with self.assertRaises(InvalidDataError):
             do_transition(doc, "assign", data={"instructions": "Xử lý"})
         with self.assertRaises(InvalidDataError):
@@ -198,13 +198,13 @@ class TestIncomingRules(WorkflowCase):
                     "id": self.agency["cntt"].UID(),
                     "deadline": in_days(7),
                 },
-                "coordinators": [{"kind": "user", "id": "chuyenvien2.sotttt"}],
+                "coordinators": [{"kind": "user", "id": "chuyenvien2.sokhcn"}],
                 "instructions": "Phòng CNTT chủ trì, Văn phòng phối hợp.",
             },
         )
         self.assertEqual(self.state(doc), "assigned")
         entry = history_of(doc)[-1]
-        self.assertEqual(entry["actor"], "lanhdao.sotttt")
+        self.assertEqual(entry["actor"], "lanhdao.sokhcn")
         self.assertEqual(
             entry["instructions"], "Phòng CNTT chủ trì, Văn phòng phối hợp."
         )
@@ -213,34 +213,34 @@ class TestIncomingRules(WorkflowCase):
             [("lead", in_days(7)), ("coordinator", in_days(7))],
         )
         # The co-ordinator sees it, a specialist of the lead unit not yet.
-        self.as_("chuyenvien2.sotttt")
+        self.as_("chuyenvien2.sokhcn")
         self.assertEqual(len(self.catalog(UID=doc.UID())), 1)
-        self.as_("chuyenvien.sotttt")
+        self.as_("chuyenvien.sokhcn")
         self.assertEqual(len(self.catalog(UID=doc.UID())), 0)
 
     def test_unit_head_reassigns_only_inside_the_unit(self):
         doc = self.registered()
         self.assign(doc)
-        self.as_("truongphong.sotttt")
+        self.as_("truongphong.sokhcn")
         with self.assertRaises(InvalidDataError):
             do_transition(
-                doc, "reassign", data={"handler": "chuyenvien2.sotttt"}
+                doc, "reassign", data={"handler": "chuyenvien2.sokhcn"}
             )  # other unit
         do_transition(
             doc,
             "reassign",
-            data={"handler": "chuyenvien.sotttt", "instructions": "Em xử lý"},
+            data={"handler": "chuyenvien.sokhcn", "instructions": "Em xử lý"},
         )
-        self.as_("chuyenvien.sotttt")
+        self.as_("chuyenvien.sokhcn")
         pending = self.catalog(
-            assignees=["chuyenvien.sotttt"], review_state=["assigned", "in_progress"]
+            assignees=["chuyenvien.sokhcn"], review_state=["assigned", "in_progress"]
         )
         self.assertIn(doc.UID(), [b.UID for b in pending])
 
     def test_specialist_of_another_unit_cannot_process(self):
         doc = self.registered()
         self.assign(doc)
-        self.as_("chuyenvien2.sotttt")
+        self.as_("chuyenvien2.sokhcn")
         with self.assertRaises(WorkflowRefusedError):
             do_transition(doc, "start")
 
@@ -248,9 +248,9 @@ class TestIncomingRules(WorkflowCase):
         doc = self.registered()
         self.assign(
             doc,
-            lead={"kind": "user", "id": "chuyenvien.sotttt", "deadline": in_days(5)},
+            lead={"kind": "user", "id": "chuyenvien.sokhcn", "deadline": in_days(5)},
         )
-        self.as_("chuyenvien.sotttt")
+        self.as_("chuyenvien.sokhcn")
         reply = create_outgoing(self.agency, "cntt", in_reply_to=[])
         do_transition(doc, "start")
         with self.assertRaises(InvalidDataError):
@@ -265,7 +265,7 @@ class TestIncomingRules(WorkflowCase):
         self.assertEqual([r.to_object for r in doc.related_documents], [reply])
         self.assertEqual(history_of(doc)[-1]["reply"], reply.UID())
         pending = self.catalog(
-            assignees=["chuyenvien.sotttt"], review_state=["assigned", "in_progress"]
+            assignees=["chuyenvien.sokhcn"], review_state=["assigned", "in_progress"]
         )
         self.assertNotIn(doc.UID(), [b.UID for b in pending])
 
@@ -278,30 +278,30 @@ class TestIncomingRules(WorkflowCase):
         unit = self.agency["cntt"].UID()
         records = [
             make_entry("lead", "unit", unit, today()),
-            make_entry("handler", "user", "chuyenvien.sotttt", today()),
-            make_entry("lead", "user", "chuyenvien2.sotttt", today()),
+            make_entry("handler", "user", "chuyenvien.sokhcn", today()),
+            make_entry("lead", "user", "chuyenvien2.sokhcn", today()),
         ]
         for record in records:
             record["closed"] = True  # as completion closed them, unmarked
         doc._assignments = PersistentList(records)
         reopened = reopen_completed(doc)
         self.assertEqual(
-            [(e["role"], e["id"]) for e in reopened], [("lead", "chuyenvien2.sotttt")]
+            [(e["role"], e["id"]) for e in reopened], [("lead", "chuyenvien2.sokhcn")]
         )
 
     def test_no_past_deadline_by_any_route(self):
         past = (today() - timedelta(days=1)).isoformat()
         doc = self.registered()
-        self.as_("lanhdao.sotttt")
+        self.as_("lanhdao.sokhcn")
         lead = {"kind": "unit", "id": self.agency["cntt"].UID()}
         with self.assertRaises(InvalidDataError) as refused:
             do_transition(doc, "assign", data={"lead": lead, "deadline": past})
         self.assertEqual(refused.exception.args[0], "error_deadline_past")
         self.assign(doc)
-        self.as_("truongphong.sotttt")
+        self.as_("truongphong.sokhcn")
         with self.assertRaises(InvalidDataError) as refused:
             do_transition(
-                doc, "reassign", data={"handler": "chuyenvien.sotttt", "deadline": past}
+                doc, "reassign", data={"handler": "chuyenvien.sokhcn", "deadline": past}
             )
         self.assertEqual(refused.exception.args[0], "error_deadline_past")
 
@@ -321,28 +321,28 @@ class TestIncomingRules(WorkflowCase):
     def test_reopen_gives_the_work_back(self):
         doc = self.registered()
         self.assign(doc)
-        self.as_("truongphong.sotttt")
-        do_transition(doc, "reassign", data={"handler": "chuyenvien.sotttt"})
-        self.as_("chuyenvien.sotttt")
+        self.as_("truongphong.sokhcn")
+        do_transition(doc, "reassign", data={"handler": "chuyenvien.sokhcn"})
+        self.as_("chuyenvien.sokhcn")
         do_transition(doc, "start")
         do_transition(doc, "complete")
-        self.as_("lanhdao.sotttt")
+        self.as_("lanhdao.sokhcn")
         with self.assertRaises(InvalidDataError):
             do_transition(doc, "reopen")
         do_transition(doc, "reopen", comment="Cần bổ sung số liệu")
         self.assertEqual(self.state(doc), "in_progress")
         self.assertEqual(
             {(e["role"], e["id"]) for e in history_of(doc)[-1]["assignees"]},
-            {("lead", self.agency["cntt"].UID()), ("handler", "chuyenvien.sotttt")},
+            {("lead", self.agency["cntt"].UID()), ("handler", "chuyenvien.sokhcn")},
         )
         pending = self.catalog(
-            assignees=["chuyenvien.sotttt"], review_state=["assigned", "in_progress"]
+            assignees=["chuyenvien.sokhcn"], review_state=["assigned", "in_progress"]
         )
         self.assertIn(doc.UID(), [b.UID for b in pending])
         self.layer[
             "request"
         ].__annotations__.clear()  # borg.localrole caches per request
-        self.as_("chuyenvien.sotttt")
+        self.as_("chuyenvien.sokhcn")
         do_transition(doc, "complete", comment="Đã bổ sung")
         self.assertEqual(self.state(doc), "completed")
 
@@ -352,9 +352,9 @@ class TestIncomingRules(WorkflowCase):
         doc = self.registered()
         self.assign(
             doc,
-            lead={"kind": "user", "id": "chuyenvien.sotttt", "deadline": in_days(5)},
+            lead={"kind": "user", "id": "chuyenvien.sokhcn", "deadline": in_days(5)},
         )
-        self.as_("chuyenvien.sotttt")
+        self.as_("chuyenvien.sokhcn")
         doc.setModificationDate(DateTime("2026/01/01 08:00 GMT+7"))
         add_progress_note(doc, "Đã họp với các phòng liên quan", 40)
         self.assertGreater(doc.modified(), DateTime("2026/01/02"))
@@ -377,7 +377,7 @@ class TestIncomingRules(WorkflowCase):
         self.assertTrue(is_overdue(doc))  # the state read from the document
         for done in ("completed", "returned", "withdrawn"):
             self.assertFalse(is_overdue(doc, done), done)
-        self.as_("lanhdao.sotttt")
+        self.as_("lanhdao.sokhcn")
         yesterday = today() - timedelta(days=1)  # deadlines are indexed as dates
         late = self.catalog(
             deadline={"query": yesterday, "range": "max"},
@@ -392,12 +392,12 @@ class TestSecrecy(WorkflowCase):
     def setUp(self):
         super().setUp()
         api.user.create(
-            username="vanthu2.sotttt", email="vt2@phutho.gov.vn", password=DEMO_PASSWORD
+            username="vanthu2.sokhcn", email="vt2@phutho.gov.vn", password=DEMO_PASSWORD
         )
-        api.group.add_user(groupname="so-tttt-clerks", username="vanthu2.sotttt")
+        api.group.add_user(groupname="so-khcn-clerks", username="vanthu2.sokhcn")
 
     def test_secret_incoming_hidden_from_ordinary_clerks(self):
-        self.as_("vanthu.sotttt")  # in the secret-clerks group too
+        self.as_("vanthu.sokhcn")  # in the secret-clerks group too
         doc = create_incoming(
             self.agency,
             secrecy="confidential",
@@ -408,13 +408,13 @@ class TestSecrecy(WorkflowCase):
         do_transition(doc, "submit")
         self.assign(
             doc,
-            lead={"kind": "user", "id": "chuyenvien.sotttt", "deadline": in_days(3)},
+            lead={"kind": "user", "id": "chuyenvien.sokhcn", "deadline": in_days(3)},
         )
-        visible = {"vanthu.sotttt", "lanhdao.sotttt", "chuyenvien.sotttt"}
+        visible = {"vanthu.sokhcn", "lanhdao.sokhcn", "chuyenvien.sokhcn"}
         hidden = {
-            "vanthu2.sotttt",
-            "truongphong.sotttt",
-            "chuyenvien2.sotttt",
+            "vanthu2.sokhcn",
+            "truongphong.sokhcn",
+            "chuyenvien2.sokhcn",
             "vanthu.snv",
             "quantri",
         }
@@ -428,7 +428,7 @@ class TestSecrecy(WorkflowCase):
                 )
 
     def test_secret_outgoing_hidden_from_other_officials_once_issued(self):
-        self.as_("chuyenvien.sotttt")
+        self.as_("chuyenvien.sokhcn")
         doc = create_outgoing(
             self.agency,
             "cntt",
@@ -437,9 +437,9 @@ class TestSecrecy(WorkflowCase):
         )
         run_transitions(self.portal, doc, OUTGOING_TO_ISSUED)
         self.assertEqual(doc.register, self.agency["so-mat-di"].UID())
-        self.as_("chuyenvien2.sotttt")
+        self.as_("chuyenvien2.sokhcn")
         self.assertFalse(self.catalog(UID=doc.UID()))
-        self.as_("vanthu2.sotttt")
+        self.as_("vanthu2.sokhcn")
         self.assertFalse(self.catalog(UID=doc.UID()))
         # The recipient's copy is secret too: its ordinary clerks don't see it.
         copy_uid = delivery_status(doc)[0]["document"]
@@ -458,7 +458,7 @@ class TestOutgoing(WorkflowCase):
         run_transitions(self.portal, doc, OUTGOING_TO_ISSUED)
 
     def draft(self, **fields):
-        self.as_("chuyenvien.sotttt")
+        self.as_("chuyenvien.sokhcn")
         fields.setdefault(
             "internal_recipients",
             [
@@ -476,8 +476,8 @@ class TestOutgoing(WorkflowCase):
             document_type="quyet-dinh", title="Quyết định ban hành quy chế"
         )
         self.issue(second)
-        self.assertEqual(first.symbol, f"{base + 1:02d}/STTTT-CNTT")
-        self.assertEqual(second.symbol, f"{base + 2:02d}/QĐ-STTTT")
+        self.assertEqual(first.symbol, f"{base + 1:02d}/SKHCN-CNTT")
+        self.assertEqual(second.symbol, f"{base + 2:02d}/QĐ-SKHCN")
         self.assertEqual(first.issued_date, today())
         self.assertEqual(first.signer_name, "Nguyễn Mạnh Cường")
 
@@ -489,7 +489,7 @@ class TestOutgoing(WorkflowCase):
     def test_return_for_revision_needs_comment(self):
         doc = self.draft()
         do_transition(doc, "submit_for_review")
-        self.as_("truongphong.sotttt")
+        self.as_("truongphong.sokhcn")
         with self.assertRaises(InvalidDataError):
             do_transition(doc, "return_for_revision")
         do_transition(doc, "return_for_revision", comment="Sửa lại phần căn cứ")
@@ -498,7 +498,7 @@ class TestOutgoing(WorkflowCase):
     def test_issue_needs_recipients(self):
         doc = self.draft(internal_recipients=[])
         run_transitions(self.portal, doc, OUTGOING_TO_SIGNED)
-        self.as_("vanthu.sotttt")
+        self.as_("vanthu.sokhcn")
         with self.assertRaises(InvalidDataError):
             do_transition(doc, "issue")
         self.assertIsNone(doc.number)
@@ -515,16 +515,16 @@ class TestOutgoing(WorkflowCase):
                 short_name="KH",
             )
             api.user.create(
-                email="moi@sotttt.example",
-                username="moi.sotttt",
+                email="moi@sokhcn.example",
+                username="moi.sokhcn",
                 password="Moi@2026-Moi",
             )
             api.group.add_user(
-                groupname=unit_group_id(unit, "specialists"), username="moi.sotttt"
+                groupname=unit_group_id(unit, "specialists"), username="moi.sokhcn"
             )
-        newcomer = api.user.get(userid="moi.sotttt")
+        newcomer = api.user.get(userid="moi.sokhcn")
         self.assertTrue(api.user.has_permission("View", user=newcomer, obj=doc))
-        login(self.portal, "moi.sotttt")
+        login(self.portal, "moi.sokhcn")
         self.assertIn(
             doc.UID(), [b.UID for b in self.catalog(portal_type="OutgoingDocument")]
         )
@@ -546,7 +546,7 @@ class TestOutgoing(WorkflowCase):
         ].__annotations__.clear()  # borg.localrole caches per request
         self.assertFalse(
             api.user.has_permission(
-                "View", user=api.user.get(userid="moi.sotttt"), obj=doc
+                "View", user=api.user.get(userid="moi.sokhcn"), obj=doc
             )
         )
 
@@ -583,7 +583,7 @@ class TestOutgoing(WorkflowCase):
         from plone.app.workflow.events import LocalrolesModifiedEvent
         from zope.event import notify
 
-        specialists = "so-tttt-vp-specialists"
+        specialists = "so-khcn-vp-specialists"
         with api.env.adopt_roles(["Manager"]):
             self.agency.manage_delLocalRoles([specialists])
             notify(LocalrolesModifiedEvent(self.agency, self.layer["request"]))
@@ -594,7 +594,7 @@ class TestOutgoing(WorkflowCase):
         run_transitions(self.portal, doc, OUTGOING_TO_SIGNED)
         self.agency["cntt"].short_name = ""
         base = last_number(self.agency["so-di"])
-        self.as_("vanthu.sotttt")
+        self.as_("vanthu.sokhcn")
         with self.assertRaises(InvalidDataError) as refused:
             do_transition(doc, "issue")
         self.assertEqual(refused.exception.args[0], "error_symbol_incomplete")
@@ -613,18 +613,18 @@ class TestOutgoing(WorkflowCase):
         self.assertEqual(copy.number_symbol, doc.symbol)
         self.assertEqual(copy.sender_organ_id, self.agency.organ_id)
         self.assertEqual(copy.channel, "internal")
-        self.assertNotIn("vanthu.sotttt", dict(copy.get_local_roles()))
+        self.assertNotIn("vanthu.sokhcn", dict(copy.get_local_roles()))
         self.as_("vanthu.snv")
         do_transition(copy, "register")
         self.assertEqual(delivery_status(doc)[0]["status_code"], "03")
         # The sender cannot read the copy, but knows its state.
-        self.as_("vanthu.sotttt")
+        self.as_("vanthu.sokhcn")
         self.assertFalse(self.catalog(UID=copy.UID()))
 
     def test_recall(self):
         doc = self.draft()
         self.issue(doc)
-        self.as_("lanhdao.sotttt")
+        self.as_("lanhdao.sokhcn")
         with self.assertRaises(InvalidDataError):
             do_transition(doc, "recall")
         do_transition(doc, "recall", comment="Ban hành nhầm")
@@ -652,7 +652,7 @@ class TestOutgoing(WorkflowCase):
         self.assertEqual(answers, {"Sở Nội vụ": "15", "UBND tỉnh Phú Thọ": "16"})
 
     def test_recall_transitions_only_after_a_recall(self):
-        self.as_("vanthu.sotttt")
+        self.as_("vanthu.sokhcn")
         doc = create_incoming(self.agency)
         offered = {
             t["id"]
@@ -672,7 +672,7 @@ class TestOutgoing(WorkflowCase):
         self.issue(fix)
         self.assertEqual(self.state(old), "replaced")
         self.assertEqual(history_of(fix)[-1]["replaces"], old.symbol)
-        self.assertEqual(history_of(old)[-1]["actor"], "vanthu.sotttt")
+        self.assertEqual(history_of(old)[-1]["actor"], "vanthu.sokhcn")
         # The recipients' copies of the old document learn of it.
         for status in delivery_status(old):
             copy = uuidToObject(status["document"], unrestricted=True)
@@ -686,10 +686,10 @@ class TestOutgoing(WorkflowCase):
         self.assertEqual(
             actions,
             [
-                ("submit_for_review", "chuyenvien.sotttt"),
-                ("submit_for_signature", "truongphong.sotttt"),
-                ("sign", "lanhdao.sotttt"),
-                ("issue", "vanthu.sotttt"),
+                ("submit_for_review", "chuyenvien.sokhcn"),
+                ("submit_for_signature", "truongphong.sokhcn"),
+                ("sign", "lanhdao.sokhcn"),
+                ("issue", "vanthu.sokhcn"),
             ],
         )
         self.assertEqual(history_of(doc)[-1]["symbol"], doc.symbol)

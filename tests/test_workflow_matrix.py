@@ -10,7 +10,7 @@ transition offered is run (and rolled back) and must end in the state the
 rules say; every other transition of the workflow is tried and must be
 refused without changing anything.
 
-The documents belong to Sở TT&TT (``so-tttt``): incoming ones are handled
+The documents belong to Sở KH&CN (``so-khcn``): incoming ones are handled
 by its unit ``cntt`` (head: truongphong, handler: chuyenvien) with the
 unit ``bcvt`` co-ordinating; outgoing ones are drafted in ``cntt`` by
 chuyenvien. Incoming documents that another agency recalls come from Sở
@@ -45,15 +45,15 @@ SECRECY = ("normal", "confidential", "secret", "top_secret")
 PERSONAS = {
     "anonymous": None,
     "webmaster": "quantri",
-    "clerk": "vanthu.sotttt",  # clerk of the ordinary and the secret registers
-    "plain_clerk": "vanthu2.sotttt",  # * clerk of the ordinary registers only
-    "secret_clerk": "vanthumat.sotttt",  # * clerk of the secret registers only
-    "leader": "lanhdao.sotttt",
-    "unit_head": "truongphong.sotttt",  # head of cntt
-    "specialist": "chuyenvien.sotttt",  # cntt: the handler, the drafter
-    "unit_specialist": "chuyenvien3.sotttt",  # * cntt, not assigned, not drafting
-    "coordinator": "truongphong.bcvt.sotttt",  # * head of bcvt, co-ordinating
-    "other_unit": "chuyenvien2.sotttt",  # specialist of vp
+    "clerk": "vanthu.sokhcn",  # clerk of the ordinary and the secret registers
+    "plain_clerk": "vanthu2.sokhcn",  # * clerk of the ordinary registers only
+    "secret_clerk": "vanthumat.sokhcn",  # * clerk of the secret registers only
+    "leader": "lanhdao.sokhcn",
+    "unit_head": "truongphong.sokhcn",  # head of cntt
+    "specialist": "chuyenvien.sokhcn",  # cntt: the handler, the drafter
+    "unit_specialist": "chuyenvien3.sokhcn",  # * cntt, not assigned, not drafting
+    "coordinator": "truongphong.bcvt.sokhcn",  # * head of bcvt, co-ordinating
+    "other_unit": "chuyenvien2.sokhcn",  # specialist of vp
     "other_clerk": "vanthu.snv",  # another agency's
     "other_leader": "lanhdao.snv",
     "other_official": "chuyenvien.snv",
@@ -76,7 +76,7 @@ AGENCY_PEOPLE = {
 
 
 def capacities(persona, secret, direction):
-    """The capacities ``persona`` has on a document of Sở TT&TT."""
+    """The capacities ``persona`` has on a document of Sở KH&CN."""
     found = set()
     if persona in AGENCY_PEOPLE and not secret:
         found.add("official")
@@ -314,7 +314,7 @@ class MatrixCase(unittest.TestCase):
 
     def setUp(self):
         self.portal = self.layer["portal"]
-        self.agency = agency(self.portal, "so-tttt")
+        self.agency = agency(self.portal, "so-khcn")
         self.other = agency(self.portal, "so-noi-vu")
         self.catalog = api.portal.get_tool("portal_catalog")
         self.wftool = api.portal.get_tool("portal_workflow")
@@ -549,7 +549,7 @@ class TestIncomingMatrix(MatrixCase):
         )
 
     def delivered(self, secrecy):
-        """An incoming document Sở Nội vụ issued to Sở TT&TT."""
+        """An incoming document Sở Nội vụ issued to Sở KH&CN."""
         login(self.portal, "chuyenvien.snv")
         outgoing = create_outgoing(
             self.other,

@@ -65,6 +65,7 @@ def import_agency(folder, data, password):
         email=data.get("email"),
         phone=data.get("phone"),
         website=data.get("website"),
+        fields_of_work=data.get("fields_of_work", []),
     )
     units = {}
     for unit in data["units"]:
@@ -83,6 +84,7 @@ def import_agency(folder, data, password):
             title=register["title"],
             direction=register["direction"],
             secret=register.get("secret", False),
+            document_types=register.get("document_types", []),
         )
     for person in data["people"]:
         user_id = _ensure_user(person["id"], person["fullname"], password)

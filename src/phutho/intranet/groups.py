@@ -82,14 +82,14 @@ def group_prefix(obj):
 
 
 def agency_group_id(agency, function):
-    """Id of an agency group, e.g. ``so-tttt-clerks``."""
+    """Id of an agency group, e.g. ``so-khcn-clerks``."""
     if function not in AGENCY_FUNCTIONS and function != OFFICIALS:
         raise ValueError(f"Unknown agency function {function!r}")
     return f"{group_prefix(agency)}-{function}"
 
 
 def unit_group_id(unit, function):
-    """Id of a unit group, e.g. ``so-tttt-vp-specialists``."""
+    """Id of a unit group, e.g. ``so-khcn-vp-specialists``."""
     if function not in UNIT_FUNCTIONS:
         raise ValueError(f"Unknown unit function {function!r}")
     return f"{group_prefix(unit)}-{function}"

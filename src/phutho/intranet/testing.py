@@ -92,13 +92,13 @@ class RestSession(requests.Session):
         return super().request(method, url, **kwargs)
 
 
-# The demo people of Sở TT&TT who take a draft of its "cntt" unit along.
+# The demo people of Sở KH&CN who take a draft of its "cntt" unit along.
 OUTGOING_TO_SIGNED = (
-    ("chuyenvien.sotttt", "submit_for_review"),
-    ("truongphong.sotttt", "submit_for_signature"),
-    ("lanhdao.sotttt", "sign"),
+    ("chuyenvien.sokhcn", "submit_for_review"),
+    ("truongphong.sokhcn", "submit_for_signature"),
+    ("lanhdao.sokhcn", "sign"),
 )
-OUTGOING_TO_ISSUED = (*OUTGOING_TO_SIGNED, ("vanthu.sotttt", "issue"))
+OUTGOING_TO_ISSUED = (*OUTGOING_TO_SIGNED, ("vanthu.sokhcn", "issue"))
 
 
 def run_transitions(portal, document, steps):
@@ -124,7 +124,7 @@ def signed_in_browser(app, user_id=None, handle_errors=False):
 
 
 def agency(portal, agency_id):
-    """A demo agency, e.g. ``agency(portal, "so-tttt")``."""
+    """A demo agency, e.g. ``agency(portal, "so-khcn")``."""
     return portal["co-quan"][agency_id]
 
 

@@ -359,7 +359,7 @@ def _site(app, site_id):
 
 
 def prepare_numbering_race(
-    app, site_id="Plone", agency_id="so-tttt", incoming=0, outgoing=0, tag="race"
+    app, site_id="Plone", agency_id="so-khcn", incoming=0, outgoing=0, tag="race"
 ):
     """Fresh registers in one agency, ``incoming`` received documents to
     register and ``outgoing`` signed ones to issue, each into them.
@@ -428,7 +428,7 @@ def prepare_numbering_race(
 
 
 def _people_suffix(agency):
-    """The demo accounts' suffix of an agency (``so-tttt`` -> ``sotttt``)."""
+    """The demo accounts' suffix of an agency (``so-khcn`` -> ``sokhcn``)."""
     from phutho.intranet.demo import load_data
 
     for data in load_data()["agencies"]:

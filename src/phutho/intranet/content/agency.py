@@ -20,7 +20,7 @@ class IAgency(model.Schema):
 
     title = PlainTextLine(
         title=_("label_agency_name", default="Name"),
-        description=_("help_agency_name", default="e.g. Sở Thông tin và Truyền thông"),
+        description=_("help_agency_name", default="e.g. Sở Khoa học và Công nghệ"),
     )
     short_name = PlainTextLine(
         title=_("label_short_name", default="Abbreviation used in symbols"),

@@ -44,13 +44,13 @@ port = {port}
 lmtp = false
 
 # IMAP mailboxes to poll, one section each, e.g.:
-# [imap:so-tttt]
+# [imap:so-khcn]
 # host = imap.phutho.gov.vn
 # port = 993
 # ssl = true
-# user = vanthu.sotttt@phutho.gov.vn
+# user = vanthu.sokhcn@phutho.gov.vn
 # password = ...
-# address = vanthu.sotttt@phutho.gov.vn
+# address = vanthu.sokhcn@phutho.gov.vn
 # folder = INBOX
 # done_folder = Processed
 # error_folder = Errors

@@ -25,13 +25,13 @@ Config file (INI; ``MAILIN_CONFIG`` names it too)::
     lmtp = false
     # max_size = 52428800  (default: the portal's limit)
 
-    [imap:so-tttt]
+    [imap:so-khcn]
     host = imap.phutho.gov.vn
     port = 993
     ssl = true
-    user = vanthu.sotttt@phutho.gov.vn
+    user = vanthu.sokhcn@phutho.gov.vn
     password = secret
-    address = vanthu.sotttt@phutho.gov.vn
+    address = vanthu.sokhcn@phutho.gov.vn
     folder = INBOX
     done_folder = Processed
     error_folder = Errors
