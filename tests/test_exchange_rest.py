@@ -85,6 +85,25 @@ class EdXMLRestCase(unittest.TestCase):
         self.assertIs(again.json()["created"], False)
         self.assertLessEqual(self.count(), before + 1)
 
+    def test_minimal_answer(self):
+        """``Prefer: return=minimal``: where the document is, not all of it."""
+        message = CORPUS.document(
+            self.agency.organ_id,
+            CodeNumber="16",
+            DocumentId="000.00.00.G22,2026/11/20,16/VPCP-KSTT",
+        )
+        response = self.clerk.post(
+            self.url, data=message, headers={**XML, "Prefer": "return=minimal"}
+        )
+        self.assertEqual(response.status_code, 201, response.text)
+        self.assertEqual(response.headers["Preference-Applied"], "return=minimal")
+        body = response.json()
+        self.assertEqual(set(body), {"@id", "UID", "@type", "created"})
+        self.assertEqual(response.headers["Location"], body["@id"])
+        self.assertIs(body["created"], True)
+        got = self.clerk.get(body["@id"], headers={"Accept": "application/json"})
+        self.assertEqual(got.json()["number_symbol"], "16/VPCP-KSTT")
+
     def test_who_may_post(self):
         message = CORPUS.document(self.agency.organ_id)
         anonymous = requests.post(self.url, data=message, headers=XML)

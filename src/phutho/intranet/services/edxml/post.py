@@ -4,7 +4,8 @@ The body is the raw message (``Content-Type: application/xml`` or
 ``text/xml``). Answers:
 
 - ``201 Created`` with ``Location`` and the new incoming document's JSON
-  for a new document (or a replacement);
+  for a new document (or a replacement); with ``Prefer: return=minimal``
+  only ``{"@id", "UID", "@type", "created": true}``;
 - ``200`` with ``{"@id", "UID", "@type", "created": false}`` for a message
   delivered again (the document it created the first time), an update or
   revocation (the document it acted on) and a status message (the
@@ -32,10 +33,42 @@ from zope.component import getMultiAdapter
 from zope.interface import alsoProvides
 
 import logging
+import threading
+import transaction
 
 logger = logging.getLogger("phutho.intranet.exchange")
 
 BODY_TYPES = ("application/xml", "text/xml")
+
+# Imports in one process run one at a time, until their commit. The
+# full-text index gives each new word the next id, so two imports
+# committing at once (a message's number, names, dates are new words)
+# conflict on the same index buckets, and Zope retries them after pauses
+# that double each time: seconds of waiting, sometimes a 503. One process
+# runs Python code one thread at a time anyway (the GIL): taking turns
+# costs no throughput. Several instances (ZEO, RelStorage) still import in
+# parallel, conflicting less.
+IMPORT_LOCK = threading.Lock()
+LOCK_TIMEOUT = 120
+
+
+def take_turn():
+    """Wait for the other imports of this process to commit; the turn
+    ends when this transaction commits or aborts (a conflict retry takes a
+    new one)."""
+    if not IMPORT_LOCK.acquire(timeout=LOCK_TIMEOUT):
+        logger.warning("@edxml: waited %s s for another import; going on", LOCK_TIMEOUT)
+        return
+    released = []
+
+    def release(*args):
+        if not released:
+            released.append(True)
+            IMPORT_LOCK.release()
+
+    txn = transaction.get()
+    txn.addAfterCommitHook(release)
+    txn.addAfterAbortHook(release)
 
 
 def read_body(request, limit):
@@ -56,6 +89,17 @@ def read_body(request, limit):
     return data
 
 
+def wants_minimal(request):
+    """``Prefer: return=minimal`` (RFC 7240): the client needs only where
+    the new document is, not its whole representation (an exchange
+    platform posting many messages)."""
+    prefer = request.getHeader("Prefer") or ""
+    return any(
+        part.strip().lower() == "return=minimal"
+        for part in prefer.replace(";", ",").split(",")
+    )
+
+
 class EdXMLPost(Service):
     """Import one message into the agency (the context)."""
 
@@ -69,6 +113,7 @@ class EdXMLPost(Service):
         # write check, which knows no token of a REST client, would only
         # abort the import after the answer was written.
         alsoProvides(request, IDisableCSRFProtection)
+        take_turn()
         try:
             data = read_body(request, current_limits().message_bytes)
             document, created = import_message(self.context, data, transport="rest")
@@ -83,12 +128,14 @@ class EdXMLPost(Service):
         if created:
             request.response.setStatus(201)
             request.response.setHeader("Location", document.absolute_url())
-            return getMultiAdapter((document, request), ISerializeToJson)()
+            if not wants_minimal(request):
+                return getMultiAdapter((document, request), ISerializeToJson)()
+            request.response.setHeader("Preference-Applied", "return=minimal")
         return {
             "@id": document.absolute_url(),
             "UID": document.UID(),
             "@type": document.portal_type,
-            "created": False,
+            "created": created,
         }
 
 
