@@ -24,3 +24,9 @@ class PeriodFolder(Container):
     # list of every id and rewrites it on each add (O(n) bytes per document).
     # Nobody orders these folders by hand, so keep none.
     _ordering = "unordered"
+
+    def notifyModified(self):
+        """Keep no modification date: a document filed here is no change of
+        the folder. Plone reindexes a container when an item is added, which
+        rewrote the folder's date each time, so any two documents filed in
+        one month at once conflicted (a retried request, and no merge)."""
