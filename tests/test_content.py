@@ -369,8 +369,9 @@ class TestRest(unittest.TestCase):
         self.assertIn("không có quyền", error["message"])
 
     def test_clerk_of_another_agency_cannot_create_here(self):
-        answer = self.assertCannotCreate("vanthu.snv", 401)
-        self.assertEqual(answer["type"], "Unauthorized")
+        error = self.assertCannotCreate("vanthu.snv", 401)["error"]
+        self.assertEqual(error["type"], "Unauthorized")
+        self.assertTrue(error["message"])
 
     def test_duplicate_refused_unless_overridden(self):
         first = self.clerk.post(self.url, json=self.incoming()).json()
