@@ -653,7 +653,8 @@ class TestAgencyPage(BrowserCase):
         clerk = self.browser("vanthu.sokhcn")
         clerk.open(url)
         self.assertTrue(self.page(clerk).cssselect("#agency-link-add-incoming"))
-        self.assertEqual(len(self.texts(clerk, "#agency-registers li")), 4)
+        # Incoming, outgoing, their secret pair and the copies register.
+        self.assertEqual(len(self.texts(clerk, "#agency-registers li")), 5)
         clerk.getLink(id="agency-link-dashboard").click()
         self.assertTrue(self.page(clerk).cssselect("#phutho-dashboard"))
 

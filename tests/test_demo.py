@@ -59,7 +59,7 @@ class TestDemoProfile(unittest.TestCase):
         divisions VX, KT, TH belong to its Văn phòng, and its công văn
         carry their field."""
         folder = self.portal["co-quan"]
-        self.assertNotIn("so-khcn", folder)
+        self.assertNotIn("so-tttt", folder)
         self.assertEqual(folder["so-khcn"].Title(), "Sở Khoa học và Công nghệ")
         self.assertEqual(folder["so-khcn"].short_name, "SKHCN")
         for unit_id in ("vx", "kt", "th"):

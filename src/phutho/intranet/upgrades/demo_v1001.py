@@ -1,6 +1,6 @@
 """Demo profile 1000 → 1001: the province's bodies after the 2025 reforms.
 
-Sở Khoa học và Công nghệ joined Sở Khoa học và Công nghệ on 1 March
+Sở Thông tin và Truyền thông joined Sở Khoa học và Công nghệ on 1 March
 2025; the UBND tỉnh's divisions VX, KT and TH belong to its Văn phòng.
 A site that has the old demo gets the new names, the moved divisions (their
 groups, people and documents follow them, as for any moved unit), the
@@ -17,7 +17,7 @@ import logging
 
 logger = logging.getLogger("phutho.intranet.upgrades")
 
-OLD_TITLE = "Sở Khoa học và Công nghệ"
+OLD_TITLE = "Sở Thông tin và Truyền thông"
 MOVED_UNITS = ("vx", "kt", "th")
 
 
