@@ -295,17 +295,22 @@ class TestThemedPages(unittest.TestCase):
             self.assertIn("phutho-theme", doc.body.get("class"), host)
             self.assertEqual(len(doc.cssselect("header.phutho-header")), 1, host)
 
-    def test_edit_form_keeps_barceloneta_backend(self):
+    def test_edit_form_keeps_the_portal_header_and_footer(self):
+        """Add and edit forms and Site Setup are themed like every page:
+        the header (search, navigation) and footer stay (issue 13)."""
+        for path in ("/co-quan/so-khcn/edit", "/@@overview-controlpanel"):
+            doc = self.get(path, auth=("quantri", DEMO_PASSWORD))
+            with self.subTest(path=path):
+                self.assertEqual(len(doc.cssselect("#edit-bar")), 1)
+                stylesheets = [
+                    link.get("href") for link in doc.cssselect("link[rel=stylesheet]")
+                ]
+                self.assertTrue(any("phutho.css" in href for href in stylesheets))
+                self.assertEqual(len(doc.cssselect("header.phutho-header")), 1)
+                self.assertEqual(len(doc.cssselect("#portal-searchbox")), 1)
+                self.assertEqual(len(doc.cssselect(".phutho-navbar")), 1)
+                self.assertEqual(len(doc.cssselect("#portal-footer-wrapper")), 1)
         doc = self.get("/co-quan/so-khcn/edit", auth=("quantri", DEMO_PASSWORD))
-        self.assertEqual(len(doc.cssselect("#edit-bar")), 1)
-        stylesheets = [
-            link.get("href") for link in doc.cssselect("link[rel=stylesheet]")
-        ]
-        self.assertTrue(
-            any("/++theme++barceloneta/css/" in href for href in stylesheets)
-        )
-        self.assertFalse(any("phutho.css" in href for href in stylesheets))
-        self.assertEqual(doc.cssselect(".phutho-header, .phutho-navbar"), [])
         self.assertEqual(
             len(doc.cssselect("form#form input[name='form.widgets.title']")), 1
         )

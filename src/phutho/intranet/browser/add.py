@@ -17,15 +17,40 @@ from z3c.form.interfaces import WidgetActionExecutionError
 from zope import schema
 from zope.interface import Invalid
 
+CHOOSE = _("label_choose", default="Choose…")
+
 
 class StoredAddForm(DefaultAddForm):
     """Add form whose object is stored in a period folder of the agency."""
+
+    def update(self):
+        super().update()
+        prompt_required_choices(self)
 
     def add(self, object):
         container = container_for(self.context, self.portal_type)
         new_object = addContentToContainer(container, object)
         self.immediate_view = new_object.absolute_url()
         return new_object
+
+
+def prompt_required_choices(form):
+    """Required choices without a default start empty ("Chọn…"), not on
+    their first option: a clerk who skips "Loại văn bản" is told, instead
+    of filing a Nghị quyết (issue 13)."""
+    groups = [form, *getattr(form, "groups", ())]
+    for group in groups:
+        for widget in group.widgets.values():
+            field = getattr(widget, "field", None)
+            if (
+                hasattr(widget, "prompt")
+                and field is not None
+                and field.required
+                and field.default is None
+                and getattr(field, "defaultFactory", None) is None
+            ):
+                widget.prompt = True
+                widget.promptMessage = CHOOSE
 
 
 ALLOW_DUPLICATE = "allow_duplicate"

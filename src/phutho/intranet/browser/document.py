@@ -30,9 +30,10 @@ from phutho.intranet.content.outgoing import IOutgoingDocument
 from phutho.intranet.dates import format_date
 from phutho.intranet.dates import format_datetime
 from phutho.intranet.dates import parse_date
+from phutho.intranet.dates import today
 from phutho.intranet.workflow.assignment import assignments_of
-from phutho.intranet.workflow.assignment import earliest_deadline
 from phutho.intranet.workflow.assignment import is_overdue
+from phutho.intranet.workflow.assignment import OPEN_STATES
 from phutho.intranet.workflow.correction import correctable_fields
 from phutho.intranet.workflow.delivery import delivery_status
 from phutho.intranet.workflow.history import history_of
@@ -177,10 +178,12 @@ class DocumentView(BrowserView):
             row(schema["sender_name"].title, sender),
             row(schema["document_date"].title, format_date(doc.document_date)),
             *self.common_rows(schema),
+            # The deadline registered with the document; the assignments'
+            # own deadlines show with each assignment.
             row(
                 schema["processing_deadline"].title,
-                format_date(earliest_deadline(doc)),
-                overdue_badge() if self.overdue else None,
+                format_date(doc.processing_deadline),
+                overdue_badge() if self.own_deadline_passed() else None,
             ),
             row(SIGNER_LABEL, signer_text(doc)),
             row(schema["recipients"].title, "; ".join(doc.recipients or ())),
@@ -214,6 +217,10 @@ class DocumentView(BrowserView):
             row(schema["page_count"].title, doc.page_count),
         ]
         return [r for r in rows if r is not None and (r["text"] or r["badges"])]
+
+    def own_deadline_passed(self):
+        deadline = self.context.processing_deadline
+        return bool(deadline and deadline < today() and self.state in OPEN_STATES)
 
     def open_assignments(self):
         return [

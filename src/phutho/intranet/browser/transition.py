@@ -12,6 +12,7 @@ one. Every POST must carry plone.protect's authenticator.
 """
 
 from phutho.intranet import _
+from phutho.intranet.browser.messages import done_message
 from phutho.intranet.browser.reading import apply_proposals
 from phutho.intranet.browser.reading import register_proposals
 from phutho.intranet.browser.utils import document_number
@@ -20,7 +21,10 @@ from phutho.intranet.content.utils import find_agency
 from phutho.intranet.content.vocabularies import document_type_info
 from phutho.intranet.exc import PortalError
 from phutho.intranet.numbering.registers import suitable_registers
+from phutho.intranet.work.people import agency_people
+from phutho.intranet.work.people import person_label
 from phutho.intranet.workflow.api import do_transition
+from phutho.intranet.workflow.assignment import earliest_deadline
 from phutho.intranet.workflow.assignment import lead_unit
 from phutho.intranet.workflow.assignment import unit_people
 from phutho.intranet.workflow.correction import correct_registration
@@ -60,6 +64,10 @@ FORM_KINDS = {
 }
 
 REPLY_LIMIT = 30  # outgoing documents offered as the reply, latest first
+
+# A head handing the lead unit's work to one of its people: not a new
+# assignment ("Phân công lại") but a handover ("Giao xử lý").
+HANDOVER_TITLE = _("action_handover", default="Hand over (giao xử lý)")
 
 
 def principal_spec(value):
@@ -121,7 +129,12 @@ class ActionForm(BrowserView):
         dashboard when the action took the document out of the user's sight."""
         api.portal.show_message(message, self.request)
         target = self.context.absolute_url()
-        if not api.user.has_permission("View", obj=self.context):
+        came_from = self.request.form.get("came_from")
+        portal_url = api.portal.get_tool("portal_url")
+        if came_from and portal_url.isURLInPortal(came_from):
+            # Acted from a dashboard's row: back to the list.
+            target = came_from
+        elif not api.user.has_permission("View", obj=self.context):
             agency = find_agency(self.context)
             target = f"{agency.absolute_url()}/@@documents-dashboard"
         self.request.response.redirect(target)
@@ -162,9 +175,24 @@ class TransitionForm(ActionForm):
         self.kind = FORM_KINDS.get(key)
         if self.kind == "assignment" and self.transition == "reassign":
             self.kind = reassign_mode(context)
+        if self.kind == "handover":
+            self.title = api.portal.translate(HANDOVER_TITLE)
+        self.default_deadline = self.deadline_default()
+        self.came_from = self.request.form.get("came_from") or ""
         self.options = {}
         if self.offered and self.kind:
             self.options = getattr(self, f"{self.kind}_options")()
+
+    def deadline_default(self):
+        """The deadline a leader or head starts from: the document's own
+        (registered), else the one of the work handed on (yyyy-mm-dd)."""
+        if self.kind not in ("assignment", "handover"):
+            return ""
+        deadline = None
+        if self.kind == "assignment":
+            deadline = getattr(self.context, "processing_deadline", None)
+        deadline = deadline or earliest_deadline(self.context)
+        return deadline.isoformat() if deadline else ""
 
     # -- what each kind of form offers --
 
@@ -191,18 +219,33 @@ class TransitionForm(ActionForm):
         }
 
     def assignment_options(self):
+        """The agency's units, and the people of its units with their
+        position and unit (leaders and clerks are not handed work)."""
+        agency = find_agency(self.context)
+        people = agency_people(agency) if agency is not None else []
         return {
             "units": vocabulary_options(self.context, "phutho.intranet.Units", "unit"),
-            "people": vocabulary_options(
-                self.context, "phutho.intranet.AgencyUsers", "user"
-            ),
+            "people": [
+                {"value": f"user:{p['id']}", "title": person_label(p)} for p in people
+            ],
         }
 
     def handover_options(self):
-        """The people of the lead unit (its specialists and heads)."""
+        """The people of the lead unit (its specialists and heads), with
+        their position."""
         unit = lead_unit(self.context)
         members = unit_people(unit) if unit is not None else set()
-        people = [{"value": member, "title": fullname(member)} for member in members]
+        agency = find_agency(self.context)
+        known = {p["id"]: p for p in agency_people(agency)} if agency else {}
+        people = [
+            {
+                "value": member,
+                "title": (
+                    person_label(known[member]) if member in known else fullname(member)
+                ),
+            }
+            for member in members
+        ]
         return {"people": sorted(people, key=lambda person: person["title"])}
 
     def reply_options(self):
@@ -276,10 +319,11 @@ class TransitionForm(ActionForm):
             self.report(error)
             return False
         return self.done(
-            _(
-                "msg_transition_done",
-                default="${action}: done.",
-                mapping={"action": self.title},
+            done_message(
+                self.context,
+                self.transition,
+                self.title,
+                handover=self.kind == "handover",
             )
         )
 

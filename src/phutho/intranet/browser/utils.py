@@ -144,16 +144,23 @@ def file_info(document, fieldname, label):
 
 def workflow_actions(document, request):
     """The transitions the workflow offers the current user, in the order
-    the workflow lists them, each opening its form."""
+    the workflow lists them, each opening its form. A head of the lead
+    unit re-assigning hands the work over ("Giao xử lý")."""
+    from phutho.intranet.workflow.incoming import reassign_mode
+    from phutho.intranet.workflow.presentation import ACTION_TITLES
+
     wftool = api.portal.get_tool("portal_workflow")
     url = document.absolute_url()
-    return [
-        {
-            "id": transition["id"],
-            "title": translate(
-                transition["name"], domain="phutho.intranet", context=request
-            ),
-            "url": f"{url}/@@transition?workflow_action={quote(transition['id'])}",
-        }
-        for transition in wftool.getTransitionsFor(document)
-    ]
+    actions = []
+    for transition in wftool.getTransitionsFor(document):
+        title = transition["name"]
+        if transition["id"] == "reassign" and reassign_mode(document) == "handover":
+            title = ACTION_TITLES["handover"]
+        actions.append(
+            {
+                "id": transition["id"],
+                "title": translate(title, domain="phutho.intranet", context=request),
+                "url": f"{url}/@@transition?workflow_action={quote(transition['id'])}",
+            }
+        )
+    return actions

@@ -16,6 +16,9 @@ ACTION_TITLES = {
     "replaced": _(
         "action_replaced", default="Replaced by a new document from the sender"
     ),
+    # A head hands the lead unit's work to one of its people (a "reassign"
+    # naming only a handler): "Giao xử lý", not "Phân công lại".
+    "handover": _("action_handover", default="Hand over (giao xử lý)"),
 }
 
 
@@ -52,10 +55,22 @@ def fullname(user_id):
     return user.getProperty("fullname") or user_id
 
 
+def is_handover(entry):
+    """True for a head's re-assignment inside the unit: it names only a
+    handler (a leader's re-assignment names a lead)."""
+    assignees = entry.get("assignees") or ()
+    return (
+        entry.get("action") == "reassign"
+        and bool(assignees)
+        and all(a.get("role") == "handler" for a in assignees)
+    )
+
+
 def describe_entry(document, entry):
     """A history entry plus its readable parts (title, names, local time)."""
     result = dict(entry)
-    result["title"] = translate_title(action_title(document, entry["action"]))
+    action = "handover" if is_handover(entry) else entry["action"]
+    result["title"] = translate_title(action_title(document, action))
     result["actor_fullname"] = fullname(entry.get("actor"))
     result["time"] = localize(entry["time"]).isoformat()
     result["time_local"] = format_datetime(entry["time"])

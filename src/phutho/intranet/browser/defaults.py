@@ -1,0 +1,34 @@
+"""Forms that guess right: what a new outgoing draft starts with.
+
+The drafter is the person drafting and the drafting unit is theirs (a
+công văn's symbol is built from it), as z3c.form "default" values of the
+add form's widgets: the schema keeps no default (a document created
+through the API names its unit), and the person can still choose another.
+"""
+
+from phutho.intranet.content.outgoing import IOutgoingDocument
+from phutho.intranet.work.people import worker
+from plone import api
+from z3c.form.widget import ComputedWidgetAttribute
+
+
+def _drafting_unit(adapter):
+    """The UID of the drafter's unit in the agency the draft is added to
+    (their first, if they work in several), else no default."""
+    if api.user.is_anonymous():
+        return None
+    units = worker(adapter.context).units
+    return units[0].UID() if units else None
+
+
+def _drafter(adapter):
+    """The person drafting."""
+    if api.user.is_anonymous():
+        return None
+    return api.user.get_current().getId()
+
+
+DraftingUnitDefault = ComputedWidgetAttribute(
+    _drafting_unit, field=IOutgoingDocument["drafting_unit"]
+)
+DrafterDefault = ComputedWidgetAttribute(_drafter, field=IOutgoingDocument["drafter"])
