@@ -107,9 +107,10 @@ def wait_for(url, timeout, auth=None, status=200, text=None):
 
 def readme_command(part):
     """The command README.md shows (in backquotes) that contains ``part``."""
-    for command in re.findall(r"`([^`]+)`", (REPO / "README.md").read_text()):
-        if part in command:
-            return command
+    for line in (REPO / "README.md").read_text().splitlines():
+        for command in re.findall(r"`([^`]+)`", line):
+            if part in command:
+                return command
     raise DrillFailed(f"README.md shows no command with {part}")
 
 
