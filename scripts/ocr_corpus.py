@@ -2,7 +2,7 @@
 template, with their fields known, as PDFs with a text layer and as
 scanned images (200 and 300 dpi, with noise, blur, rotation and JPEG
 artefacts). The OCR and extraction benchmarks (bench/bench_reading.py) and
-tests (tests/test_reading_corpus.py) read them.
+tests (tests/test_reading.py) read them.
 
     python scripts/ocr_corpus.py OUT_DIR [--count 120] [--seed 15] [--dpi 200 300]
 
@@ -323,9 +323,11 @@ def render_pdf(doc):
     return bytes(pdf.output())
 
 
-def scan(pdf_bytes, dpi, rng):
+def scan(pdf_bytes, dpi, rng, noise=1.0):
     """A degraded grey scan of the PDF's pages at ``dpi`` (a list of
-    Pillow images): slight rotation, blur, noise, JPEG artefacts."""
+    Pillow images): slight rotation, blur, noise, JPEG artefacts.
+    ``noise=0``: a clean rendering (tests that check the plumbing, not
+    the OCR, want one that reads the same everywhere)."""
     from PIL import Image
     from PIL import ImageFilter
 
@@ -336,6 +338,11 @@ def scan(pdf_bytes, dpi, rng):
     document = pypdfium2.PdfDocument(pdf_bytes)
     for page in document:
         image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        if not noise:
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=90, dpi=(dpi, dpi))
+            images.append(Image.open(io.BytesIO(buffer.getvalue())))
+            continue
         image = image.rotate(
             rng.uniform(-0.8, 0.8), resample=Image.BICUBIC, expand=False, fillcolor=255
         )

@@ -1,6 +1,6 @@
 """Measures of the reading benchmark: character error rate of OCR and
 precision/recall of the extracted fields. Imported by bench/bench_reading.py
-and tests/test_reading_corpus.py.
+and tests/test_reading.py.
 
 CER is reading-order independent (a light form of the flexible character
 accuracy of Clausner et al., ICDAR 2020): Decree 30's header and footer
@@ -137,6 +137,26 @@ class Scores:
             recall = correct / expected if expected else 1.0
             result[name] = (precision, recall, expected, proposed, correct)
         return result
+
+
+def misses(name, expected, proposed):
+    """Lines saying which fields of document ``name`` were wrong or
+    missing, to read what the rules miss."""
+    lines = []
+    for field, tolerance in TOLERANCE.items():
+        want, got = expected.get(field), proposed.get(field)
+        if field == "recipients":
+            want, got = list(want or ()), list(got or ())
+            wrong = [g for g in got if not any(similar(w, g, tolerance) for w in want)]
+            lost = [w for w in want if not any(similar(w, g, tolerance) for g in got)]
+            if wrong or lost:
+                lines.append(f"{name} recipients: got {wrong} for {lost}")
+            continue
+        if (want or got) and not (
+            want and got and similar(str(want), str(got), tolerance)
+        ):
+            lines.append(f"{name} {field}: got {got!r} for {want!r}")
+    return lines
 
 
 def expected_fields(doc):

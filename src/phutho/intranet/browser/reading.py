@@ -80,7 +80,8 @@ class DocumentReadingSection(BrowserView):
                     if state == "valid"
                     else ("bg-danger" if state == "invalid" else "bg-secondary")
                 ),
-                items=[self.signature(entry) for entry in signatures["items"]],
+                # Not "items": a path expression takes dict.items for it.
+                entries=[self.signature(entry) for entry in signatures["items"]],
             )
         return {
             "label": FIELD_TITLES.get(item["field"], item["field"]),

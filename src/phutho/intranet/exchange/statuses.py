@@ -152,8 +152,13 @@ def on_outgoing_transition(document, event):
         return
     from .api import send_document
 
+    from phutho.intranet.jobs.subscribers import deliveries_wait_for_signature
+
     comment = (event.kwargs or {}).get("comment", "")
     if event.transition.id == "issue":
-        send_document(document)
+        # With the agency's signature at issue (issue 15), the signing job
+        # sends it once signed: recipients get the signed file.
+        if not deliveries_wait_for_signature(document):
+            send_document(document)
     elif event.transition.id == "recall":
         send_recall_requests(document, comment)

@@ -37,7 +37,8 @@ _ABOUT = re.compile(r"\b(?:về\s+việc|V/v)\s+(?P<rest>[^\n]+)", re.I)
 _AUTHORITY = re.compile(
     rf"\b(?P<prefix>TM|KT|TUQ|TL|Q)\.\s*(?P<rest>[{UPPER}][{UPPER}\s.,-]*)$"
 )
-_RECIPIENTS = re.compile(r"N[ơo]i\s+nh[ậa]n\s*:?", re.I)
+# "Nơi nhận:" and what OCR makes of its accents ("Nơi nhạn", "Noi nhan").
+_RECIPIENTS = re.compile(r"N[ơoớờợ]i\s*nh[ậaâạấầẩ]n\s*:?", re.I)
 _UPPER_RUN = re.compile(rf"(?:^|\s)(?P<run>[{UPPER}][{UPPER}\s.,-]*[{UPPER}])\s*$")
 _NAME = re.compile(rf"^(?:[{UPPER}][a-zà-ỹđ]+)(?:\s+[{UPPER}][a-zà-ỹđ]+){{1,4}}$")
 _BODY_START = re.compile(r"^(Căn cứ|Thực hiện|Kính gửi|Theo|Để|Ngày|Xét|Nhằm)\b")
@@ -105,13 +106,32 @@ def find_date(lines):
     return "", None
 
 
+# "Số:" read wrongly by OCR ("õ:", "ố:", ": ") before a number and
+# symbol at the start of a header line: "15/QĐ-UBND", "05/2026/QĐ-UBND".
+_NUMBER_MISREAD = re.compile(
+    r"^\W{0,2}\w{0,2}\s*[:.]\s*(?P<value>\d{1,4}(?:/\d{4})?/[A-ZĐ][\wĐđ]*"
+    r"(?:-[\wĐđ]+)+)"
+)
+
+
 def find_number(lines, text):
+    """``(line index or None, number and symbol)``: after "Số:" in the
+    header, else where OCR misread the label; only a text without a
+    header (a mail) is searched for "số 15/QĐ-UBND" in its sentences,
+    where a document's body cites other documents."""
     for index, line in enumerate(lines[:30]):
         match = _NUMBER.search(line)
         if match:
             value = re.sub(r"\s+", "", match.group("value")).rstrip(".,;")
             return index, value
-    match = _NUMBER_IN_TEXT.search(nfc(text))
+    for index, line in enumerate(lines[:12]):
+        match = _NUMBER_MISREAD.match(line)
+        if match:
+            return index, match.group("value").rstrip(".,;")
+    text = nfc(text)
+    if _MOTTO.search(text) or _MOTTO_2.search(text):
+        return None, ""
+    match = _NUMBER_IN_TEXT.search(text)
     if match:
         return None, match.group("value").rstrip(".,;")
     return None, ""
@@ -180,14 +200,28 @@ def find_type(lines, start, types, symbol):
     return None, None
 
 
+# A numbered point of the body ("1. Rà soát…", "2) …", "a) …") starts
+# something new; a subject wrapped before a year ("…năm học\n2026-2027")
+# goes on.
+_LIST_ITEM = re.compile(r"^(?:\d+|[a-zđ])\s*[.)]\s")
+
+
+def continues(line):
+    """True when ``line`` goes on with the line above it (a wrapped
+    subject): it starts in lower case or with a number that is not a
+    numbered point, and is not the place and date."""
+    if not line or _DATE.search(line) or _LIST_ITEM.match(line):
+        return False
+    return line[0].islower() or line[0].isdigit()
+
+
 def continuation(lines, index, limit=3):
-    """A line and the lines continuing it (starting in lower case)."""
+    """A line and the lines continuing it (see :func:`continues`)."""
     parts = [lines[index]]
     for line in lines[index + 1 : index + limit]:
-        if line and (line[0].islower() or line[0].isdigit()) and not _DATE.search(line):
-            parts.append(line)
-        else:
+        if not continues(line):
             break
+        parts.append(line)
     return " ".join(parts).strip()
 
 
@@ -278,7 +312,28 @@ def find_signer(lines):
     return authority, position, name, block
 
 
+# A recipient's line: a dash (OCR may put a speck before it), the name.
+_RECIPIENT_ITEM = re.compile(r"^[^\w\s]{0,2}\s?[-+•–—]\s*(?P<item>.*)$")
+# The last line is always "Lưu: VT, <unit>" (the clerical archive, văn
+# thư): OCR's misreadings of it ("1ữu: VI, TH", "Lưu VT") are put right.
+_ARCHIVE = re.compile(
+    r"^(?:L[ưu]u|\S{1,5})\s*[:;.,]?\s*V[TIl1|]\s*(?P<rest>(?:[,.;]\s*[A-ZĐ0-9][\w&]*)?)$"
+)
+
+
+def archive_line(item):
+    """``"Lưu: VT, TH"`` for what OCR read of it, else ``item``."""
+    match = _ARCHIVE.match(item)
+    if not match or not (item.startswith("L") or match.group("rest")):
+        return item
+    rest = match.group("rest").lstrip(",.; ")
+    return f"Lưu: VT, {rest}" if rest else "Lưu: VT"
+
+
 def find_recipients(lines, strip=()):
+    """The lines after "Nơi nhận:" that start with a dash, up to the
+    archive line ("Lưu: VT, …"); ``strip``: texts of the signer's column
+    that OCR may have read into the same lines."""
     found = []
     started = False
     for line in lines:
@@ -292,9 +347,11 @@ def find_recipients(lines, strip=()):
             if text:
                 line = line.replace(text, " ")
         line = _AUTHORITY.sub("", line).strip()
-        if not line.startswith(("-", "+", "•", "–")):
+        match = _RECIPIENT_ITEM.match(line)
+        if not match:
             continue
-        item = re.sub(r"\s+", " ", line.lstrip("-+•– ")).rstrip(" ;.,:")
+        item = re.sub(r"\s+", " ", match.group("item")).rstrip(" ;.,:")
+        item = archive_line(item)
         if item:
             found.append(item)
         if item.startswith("Lưu"):

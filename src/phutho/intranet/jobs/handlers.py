@@ -26,6 +26,7 @@ from phutho.intranet.signatures.verify import verify_pdf
 from plone.app.uuid.utils import uuidToObject
 from plone.namedfile.file import NamedBlobFile
 
+import json
 import logging
 import os
 import shutil
@@ -85,7 +86,7 @@ def prepare(job, workdir):
             setting("agency_keys", []), getattr(agency, "organ_id", None)
         )
         date = format_date(obj.issued_date) if obj.issued_date else ""
-        prepared["number_symbol"] = " ".join(
+        prepared["number_symbol"] = " ngày ".join(
             part for part in (obj.symbol or "", date) if part
         )
     return prepared
@@ -147,6 +148,8 @@ def store(job, prepared, result):
         obj.reindexObject(idxs=["SearchableText"])
         _reindex_parent(obj)
     elif job.kind == VERIFY:
+        # Plain JSON data only in the ZODB (no library objects).
+        result = json.loads(json.dumps(result))
         records.set_record(
             named_file,
             records.SIGNATURES_ATTRIBUTE,
@@ -156,22 +159,27 @@ def store(job, prepared, result):
         )
         obj.reindexObject(idxs=["signature_status"])
     elif job.kind == SIGN:
+        from phutho.intranet.workflow.history import record
+
         signed = NamedBlobFile(
             data=result["pdf"],
             contentType="application/pdf",
             filename=named_file.filename,
         )
         setattr(obj, job.field, signed)
-        from phutho.intranet.workflow.history import record
-
-        record(obj, "agency_signed", actor="phutho-worker", field=job.field)
+        record(obj, "agency_signed", actor="system", field=job.field)
         # The new file is checked like any signed PDF.
         enqueue_file_jobs(obj, job.field, signed)
+        update_internal_copies(obj, named_file, signed)
         obj.reindexObject()
+        send_deliveries(obj)
 
 
 def fail(job, reason):
-    """Mark the job's file as failed, with the reason (in a transaction)."""
+    """Mark the job's file as failed, with the reason (in a transaction).
+    A failed agency signature is written in the history, and the
+    deliveries that waited for it go with the file as it is: nothing
+    accepted is lost, and the page says why the signature is missing."""
     try:
         obj, named_file = target(job)
     except Obsolete:
@@ -179,13 +187,55 @@ def fail(job, reason):
     attribute = {
         OCR: records.OCR_ATTRIBUTE,
         VERIFY: records.SIGNATURES_ATTRIBUTE,
-    }.get(job.kind)
-    if attribute:
-        records.set_record(named_file, attribute, records.FAILED, reason=reason)
-    else:
-        records.set_record(named_file, "_phutho_signing", records.FAILED, reason=reason)
+        SIGN: records.SIGNING_ATTRIBUTE,
+    }[job.kind]
+    records.set_record(named_file, attribute, records.FAILED, reason=reason)
     if job.kind == VERIFY:
         obj.reindexObject(idxs=["signature_status"])
+    if job.kind == SIGN:
+        from phutho.intranet.workflow.history import record
+
+        record(obj, "agency_signing_failed", actor="system", reason=reason)
+        send_deliveries(obj)
+
+
+def send_deliveries(document):
+    """Send an issued document to its recipients outside the portal
+    (exchange, e-mail) once its agency signature is made or has failed;
+    the issue transaction left it to the signing job
+    (:func:`phutho.intranet.jobs.subscribers.deliveries_wait_for_signature`).
+    A document recalled meanwhile is not sent."""
+    from phutho.intranet.exchange.api import send_document
+    from plone import api
+
+    if api.content.get_state(document) != "issued":
+        logger.info("%s is no longer issued: not sent", document.absolute_url(1))
+        return []
+    return send_document(document)
+
+
+def update_internal_copies(outgoing, unsigned, signed):
+    """The copies delivered inside the portal at issue carry the file
+    before the agency signed it: each copy still holding those bytes gets
+    the signed file (and a line in its history)."""
+    from phutho.intranet.search.cache import carry_text
+    from phutho.intranet.workflow.delivery import deliveries_of
+    from phutho.intranet.workflow.history import record
+
+    old = unsigned.data
+    for uid in deliveries_of(outgoing).values():
+        copy = uuidToObject(uid, unrestricted=True)
+        current = getattr(copy, "main_file", None)
+        if not current or current.getSize() != len(old) or current.data != old:
+            continue
+        replacement = NamedBlobFile(
+            data=signed.data, contentType=signed.contentType, filename=signed.filename
+        )
+        carry_text(signed, replacement)
+        copy.main_file = replacement
+        record(copy, "agency_signed", actor="system", field="main_file")
+        enqueue_file_jobs(copy, "main_file", replacement)
+        copy.reindexObject()
 
 
 FAILURES = (OcrError, SignatureError, SigningError)

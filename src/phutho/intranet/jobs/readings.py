@@ -37,7 +37,7 @@ def signatures_info(named_file):
 
 def signing_info(named_file):
     """The agency's signature queued at issue, while pending or failed."""
-    record = records.record(named_file, "_phutho_signing")
+    record = records.record(named_file, records.SIGNING_ATTRIBUTE)
     if record is None:
         return None
     return {"state": record.state, "reason": record.reason}

@@ -29,20 +29,38 @@ def files_changed(obj, event):
             handlers.enqueue_file_jobs(obj, field, named_file)
 
 
-def document_issued(obj, event):
-    """After ``issue``: queue the agency's signature of its PDF."""
-    if event.transition is None or event.transition.id != "issue":
-        return
+def signing_field(document):
+    """The field whose PDF the agency signs when ``document`` is issued:
+    the signed file, else the draft; None when signing at issue is off
+    or there is no PDF to sign."""
     if not setting("sign_on_issue", False):
-        return
-    field = "signed_file" if obj.signed_file else "draft_file"
-    named_file = getattr(obj, field, None)
+        return None
+    field = "signed_file" if document.signed_file else "draft_file"
+    named_file = getattr(document, field, None)
     if (
         not named_file
         or handlers.file_kind(named_file.contentType, named_file.filename) != "pdf"
     ):
+        return None
+    return field
+
+
+def deliveries_wait_for_signature(document):
+    """True when issuing ``document`` queues the agency's signature: its
+    deliveries by exchange and e-mail then go from the signing job, with
+    the signed file (the exchange's issue subscriber asks)."""
+    return signing_field(document) is not None
+
+
+def document_issued(obj, event):
+    """After ``issue``: queue the agency's signature of its PDF."""
+    if event.transition is None or event.transition.id != "issue":
         return
-    records.set_record(named_file, "_phutho_signing", records.PENDING)
+    field = signing_field(obj)
+    if field is None:
+        return
+    named_file = getattr(obj, field)
+    records.set_record(named_file, records.SIGNING_ATTRIBUTE, records.PENDING)
     queue.enqueue(
         api.portal.get(), handlers.SIGN, obj.UID(), field, records.file_key(named_file)
     )

@@ -183,7 +183,32 @@ class Worker(threading.Thread):
                 except ConflictError:
                     transaction.abort()
                     logger.info("Conflict storing job %s; retrying", job_id)
+                except Exception as error:
+                    # Not a conflict: retrying would fail the same way. The
+                    # file gets the reason and the job leaves the queue.
+                    transaction.abort()
+                    logger.error(
+                        "Job %s: result not stored:\n%s",
+                        job_id,
+                        traceback.format_exc(),
+                    )
+                    self.give_up(path, job_id, f"result not stored: {error}")
+                    return
         logger.error("Could not store job %s after %s attempts", job_id, STORE_ATTEMPTS)
+        self.give_up(path, job_id, "result not stored: conflicts")
+
+    def give_up(self, path, job_id, reason):
+        """Mark the job's file failed with ``reason`` and drop the job."""
+        try:
+            with self.site(path) as site:
+                job = queue.jobs_of(site).get(job_id)
+                if job is None:
+                    return
+                _fail_quietly(job, reason)
+                queue.remove(site, job_id)
+                transaction.commit()
+        except Exception:
+            logger.exception("Could not drop job %s", job_id)
 
 
 def _lease_for(job):

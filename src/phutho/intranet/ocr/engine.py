@@ -207,7 +207,20 @@ def run_ocr(path, kind, workdir, limits=OcrLimits()):
         text = stream.read()
     # OCRmyPDF writes this marker for pages it skipped.
     text = text.replace("[OCR skipped on page(s) ", "[")
-    return OcrResult(text=text, pdf_path=output, pages=pages, seconds=seconds)
+    return OcrResult(
+        text=clean_text(text), pdf_path=output, pages=pages, seconds=seconds
+    )
+
+
+# Letters tesseract's Vietnamese model confuses with Đ: the Icelandic eth
+# is not Vietnamese, and "ĐÐ" is one Đ read twice.
+_ETH = str.maketrans({"Ð": "Đ", "ð": "đ"})
+
+
+def clean_text(text):
+    """OCR text with the confusions no Vietnamese text has undone."""
+    text = text.replace("ĐÐ", "Đ").replace("đð", "đ")
+    return text.translate(_ETH)
 
 
 def _last_json(stdout):

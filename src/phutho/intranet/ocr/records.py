@@ -12,6 +12,8 @@ import time
 
 OCR_ATTRIBUTE = "_phutho_ocr"
 SIGNATURES_ATTRIBUTE = "_phutho_signatures"
+# The agency's signature queued at issue (pending, or failed with why).
+SIGNING_ATTRIBUTE = "_phutho_signing"
 
 PENDING = "pending"
 DONE = "done"

@@ -15,9 +15,13 @@ import io
 import os
 import stat
 
-FONT_DIRS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+# TrueType fonts with every Vietnamese letter, from Debian packages the
+# project installs (scripts/system-deps.sh): Liberation Sans (Arial's
+# metrics, narrow enough for the stamp), else DejaVu Sans.
+FONT_FILES = (
     "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
 )
 VIETNAM = datetime.timezone(datetime.timedelta(hours=7))
 FIELD_NAME = "CoQuanBanHanh"
@@ -91,6 +95,56 @@ def stamp_text(agency, number_symbol, when):
     )
 
 
+_FONTS = {}
+
+
+def stamp_font(path):
+    """The font at ``path`` as bytes, scaled to 1000 units per em.
+
+    pyHanko (0.38) writes a font's glyph widths and kerning into the PDF
+    in the font's own units, where PDF expects thousandths of an em: a
+    font of 2048 units per em (DejaVu, Liberation) has its letters drawn
+    twice as far apart. Scaled to 1000 units the numbers are right.
+    """
+    if path not in _FONTS:
+        from fontTools.ttLib import TTFont
+        from fontTools.ttLib.scaleUpem import scale_upem
+
+        font = TTFont(path)
+        if "FFTM" in font:  # FontForge's timestamp: nothing to embed
+            del font["FFTM"]
+        if font["head"].unitsPerEm != 1000:
+            scale_upem(font, 1000)
+        output = io.BytesIO()
+        font.save(output)
+        _FONTS[path] = output.getvalue()
+    return _FONTS[path]
+
+
+def font_factory(path):
+    """A pyHanko font engine factory embedding the font at ``path``
+    (subset, with its Unicode map: the stamp's text can be copied)."""
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+
+    class Factory(GlyphAccumulatorFactory):
+        def create_font_engine(self, writer, obj_stream=None):
+            if obj_stream is None and writer.stream_xrefs:
+                obj_stream = writer.prepare_object_stream()
+            return GlyphAccumulator(
+                writer=writer,
+                font_handle=io.BytesIO(stamp_font(self.font_file)),
+                font_size=self.font_size,
+                bcp47_lang_code="vi",
+                obj_stream=obj_stream,
+            )
+
+    return Factory(path, font_size=STAMP_FONT_SIZE)
+
+
+STAMP_FONT_SIZE = 8
+
+
 def _media_box(pages):
     """The first page's MediaBox (inherited from the page tree if need be;
     A4 when nowhere)."""
@@ -111,7 +165,6 @@ def sign_pdf(data, signer, agency, number_symbol, when=None):
     as an incremental update: earlier signatures stay valid."""
     from pyhanko import stamp
     from pyhanko.pdf_utils import text
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.layout import AxisAlignment
     from pyhanko.pdf_utils.layout import SimpleBoxLayoutRule
@@ -119,9 +172,9 @@ def sign_pdf(data, signer, agency, number_symbol, when=None):
     from pyhanko.sign import signers
 
     when = (when or datetime.datetime.now(VIETNAM)).astimezone(VIETNAM)
-    font = next((path for path in FONT_DIRS if os.path.exists(path)), None)
+    font = next((path for path in FONT_FILES if os.path.exists(path)), None)
     if font is None:
-        raise SigningError("no font for the stamp (install fonts-dejavu-core)")
+        raise SigningError("no font for the stamp (install fonts-liberation2)")
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         if writer.prev.encrypted:
@@ -131,7 +184,7 @@ def sign_pdf(data, signer, agency, number_symbol, when=None):
         style = stamp.TextStampStyle(
             stamp_text=stamp_text(agency, number_symbol, when),
             text_box_style=text.TextBoxStyle(
-                font=GlyphAccumulatorFactory(font), font_size=8
+                font=font_factory(font), font_size=STAMP_FONT_SIZE
             ),
             inner_content_layout=SimpleBoxLayoutRule(
                 x_align=AxisAlignment.ALIGN_MIN, y_align=AxisAlignment.ALIGN_MID

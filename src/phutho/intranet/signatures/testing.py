@@ -9,6 +9,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import AuthorityInformationAccessOID
 from cryptography.x509.oid import NameOID
 from pathlib import Path
 
@@ -35,6 +37,7 @@ class CA:
     """A root CA that issues signer certificates."""
 
     def __init__(self, name="Phu Tho Test Root CA", organisation="Test CA"):
+        self.issued = {}
         self.key = _key()
         now = datetime.datetime.now(UTC)
         subject = _name(name, organisation)
@@ -72,13 +75,49 @@ class CA:
         path.write_bytes(self.pem())
         return path
 
-    def issue(self, common_name, organisation, not_before=None, not_after=None):
-        """A signer's ``(key, certificate)``; valid for a year by default."""
+    def issue(
+        self,
+        common_name,
+        organisation,
+        not_before=None,
+        not_after=None,
+        ocsp_url=None,
+        crl_url=None,
+    ):
+        """A signer's ``(key, certificate)``; valid for a year by default.
+        ``ocsp_url``, ``crl_url``: where its revocation is published (the
+        certificate's AIA and CRL distribution point)."""
         key = _key()
         now = datetime.datetime.now(UTC)
+        builder = x509.CertificateBuilder()
+        if ocsp_url:
+            builder = builder.add_extension(
+                x509.AuthorityInformationAccess(
+                    [
+                        x509.AccessDescription(
+                            AuthorityInformationAccessOID.OCSP,
+                            x509.UniformResourceIdentifier(ocsp_url),
+                        )
+                    ]
+                ),
+                False,
+            )
+        if crl_url:
+            builder = builder.add_extension(
+                x509.CRLDistributionPoints(
+                    [
+                        x509.DistributionPoint(
+                            [x509.UniformResourceIdentifier(crl_url)],
+                            None,
+                            None,
+                            None,
+                        )
+                    ]
+                ),
+                False,
+            )
         cert = (
-            x509.CertificateBuilder()
-            .subject_name(_name(common_name, organisation))
+            builder.subject_name(_name(common_name, organisation))
             .issuer_name(self.cert.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
@@ -101,6 +140,7 @@ class CA:
             )
             .sign(self.key, hashes.SHA256())
         )
+        self.issued[cert.serial_number] = cert
         return key, cert
 
     def pkcs12(self, path, common_name, organisation, password, **validity):
@@ -115,6 +155,64 @@ class CA:
         )
         Path(path).write_bytes(data)
         return path
+
+    def crl(self, revoked=()):
+        """A CRL (DER) of this CA revoking the serial numbers ``revoked``."""
+        now = datetime.datetime.now(UTC)
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.cert.subject)
+            .last_update(now - datetime.timedelta(hours=1))
+            .next_update(now + datetime.timedelta(days=1))
+            .add_extension(x509.CRLNumber(1), False)
+        )
+        for serial in revoked:
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder()
+                .serial_number(serial)
+                .revocation_date(now - datetime.timedelta(hours=1))
+                .build()
+            )
+        return builder.sign(self.key, hashes.SHA256()).public_bytes(
+            serialization.Encoding.DER
+        )
+
+    def ocsp_response(self, request_der, revoked=()):
+        """This CA's signed OCSP answer (DER) to ``request_der``: revoked
+        when the serial number asked about is in ``revoked``."""
+        request = ocsp.load_der_ocsp_request(request_der)
+        issued = self.issued.get(request.serial_number)
+        if issued is None:
+            return ocsp.OCSPResponseBuilder.build_unsuccessful(
+                ocsp.OCSPResponseStatus.UNAUTHORIZED
+            ).public_bytes(serialization.Encoding.DER)
+        now = datetime.datetime.now(UTC)
+        if request.serial_number in revoked:
+            status, when = ocsp.OCSPCertStatus.REVOKED, now - datetime.timedelta(
+                hours=1
+            )
+        else:
+            status, when = ocsp.OCSPCertStatus.GOOD, None
+        builder = (
+            ocsp.OCSPResponseBuilder()
+            .add_response(
+                cert=issued,
+                issuer=self.cert,
+                algorithm=request.hash_algorithm,
+                cert_status=status,
+                this_update=now - datetime.timedelta(minutes=5),
+                next_update=now + datetime.timedelta(hours=1),
+                revocation_time=when,
+                revocation_reason=None,
+            )
+            .responder_id(ocsp.OCSPResponderEncoding.HASH, self.cert)
+        )
+        for extension in request.extensions:
+            if isinstance(extension.value, x509.OCSPNonce):
+                builder = builder.add_extension(extension.value, False)
+        return builder.sign(self.key, hashes.SHA256()).public_bytes(
+            serialization.Encoding.DER
+        )
 
     def signer(self, common_name, organisation, **validity):
         """A pyHanko signer for a new certificate of this CA."""
@@ -143,6 +241,70 @@ class CA:
                 ]
             ),
         )
+
+
+class RevocationServer:
+    """An OCSP responder and a CRL of ``ca`` over HTTP on loopback (an
+    ephemeral port), in a thread: ``POST /ocsp``, ``GET /crl``. Serial
+    numbers in ``revoked`` are revoked. Use as a context manager."""
+
+    def __init__(self, ca, revoked=()):
+        self.ca = ca
+        self.revoked = set(revoked)
+        self.requests = []
+        self.server = None
+
+    def __enter__(self):
+        from http.server import BaseHTTPRequestHandler
+        from http.server import ThreadingHTTPServer
+
+        import threading
+
+        responder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path != "/crl":
+                    self.send_error(404)
+                    return
+                responder.requests.append("crl")
+                self.answer("application/pkix-crl", responder.ca.crl(responder.revoked))
+
+            def do_POST(self):
+                if self.path != "/ocsp":
+                    self.send_error(404)
+                    return
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                responder.requests.append("ocsp")
+                self.answer(
+                    "application/ocsp-response",
+                    responder.ca.ocsp_response(body, responder.revoked),
+                )
+
+            def answer(self, content_type, data):
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    @property
+    def url(self):
+        host, port = self.server.server_address
+        return f"http://{host}:{port}"
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(10)
 
 
 def sign(data, signer, field_name="Signature1"):

@@ -109,7 +109,8 @@ def verify_signature(embedded, roots, check_revocation=True, timeout=5):
         datetime.timezone.utc
     )
     result = {
-        "field": embedded.field_name,
+        # pyHanko's TextStringObject keeps its reader: a plain str is stored.
+        "field": str(embedded.field_name),
         "signer": _name_part(subject, "common_name"),
         "organisation": _name_part(subject, "organization_name"),
         "issuer": _name_part(cert.issuer, "common_name"),
@@ -132,15 +133,18 @@ def verify_signature(embedded, roots, check_revocation=True, timeout=5):
                 roots, moment, fetch, "hard-fail" if fetch else "soft-fail", timeout
             ),
         )
-        if fetch and status.trusted:
+        if fetch and status.revoked:
+            # The responder or the CRL said so: the chain is otherwise
+            # checked, and the signature fails.
+            result["revocation"] = REVOKED
+        elif fetch and status.trusted:
             result["revocation"] = GOOD
     except Exception as error:
-        if "revoked" in str(error).lower():
-            result["revocation"] = REVOKED
         logger.info("Signature check with revocation failed: %s", error)
-    if status is None or (fetch and result["revocation"] != GOOD):
-        # Without revocation data (unreachable): the same check, marked
-        # "not checked".
+    if status is None or (fetch and result["revocation"] == NOT_CHECKED):
+        # Without revocation data (responder or CRL unreachable, or an
+        # untrusted chain): the same check without it, marked "not
+        # checked".
         try:
             status = validate_pdf_signature(
                 embedded, _context(roots, moment, False, "soft-fail", timeout)
@@ -177,7 +181,7 @@ def verify_signature(embedded, roots, check_revocation=True, timeout=5):
         problems.append("modified_after_signing")
     if not valid_at_time:
         problems.append("certificate_not_valid_at_signing_time")
-    elif not status.trusted:
+    elif not status.trusted and result["revocation"] != REVOKED:
         problems.append("untrusted")
     if result["revocation"] == REVOKED:
         problems.append("revoked")
