@@ -19,6 +19,11 @@ ACTION_TITLES = {
     # A head hands the lead unit's work to one of its people (a "reassign"
     # naming only a handler): "Giao xử lý", not "Phân công lại".
     "handover": _("action_handover", default="Hand over (giao xử lý)"),
+    # The agency's digital signature made after issue (issue 15).
+    "agency_signed": _("action_agency_signed", default="Signed by the agency"),
+    "agency_signing_failed": _(
+        "action_agency_signing_failed", default="The agency's signature failed"
+    ),
 }
 
 
