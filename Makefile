@@ -14,7 +14,7 @@ export PORT HOST TZ
 INSTANCE := var/instance
 TESTRUNNER_ARGS ?=
 
-.PHONY: help run install install-test install-lint system-deps instance site test lint format bench clean
+.PHONY: help run install install-test install-lint system-deps instance site test lint format bench clean cluster cluster-stop cluster-status cluster-migrate
 
 help:
 	@echo "make run    install, create the demo site and serve it on http://localhost:$(PORT)/Plone"
@@ -76,6 +76,31 @@ run: site
 		--url "$(PORTAL_URL)" --user admin --every $(EXCHANGE_EVERY) & pickup=$$!; \
 	trap 'kill $$mailin $$pickup 2>/dev/null; wait $$mailin $$pickup 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/runwsgi $(INSTANCE)/etc/zope.ini
+
+# Several instances on RelStorage behind HAProxy (docs/operations.md):
+# `make cluster` starts PostgreSQL (a throw-away one in var/cluster unless
+# PG_DSN is set), INSTANCES Zope instances, HAProxy on PORT, the mail-in
+# ingester, the reading worker and the exchange pickup, and returns;
+# `make cluster` again restarts what stopped; `make cluster-stop` stops all.
+INSTANCES ?= 2
+export INSTANCES
+$(VENV)/.installed-relstorage: $(VENV)/.installed
+	$(BIN)/pip install -c constraints.txt -e ".[relstorage]"
+	touch $@
+
+cluster: $(VENV)/.installed-relstorage system-deps
+	$(BIN)/python scripts/cluster.py start
+
+cluster-stop:
+	$(BIN)/python scripts/cluster.py stop
+
+cluster-status:
+	$(BIN)/python scripts/cluster.py status
+
+# The FileStorage site of var/ (make run's, stopped) into the cluster's
+# database, files included; then `make cluster`.
+cluster-migrate: $(VENV)/.installed-relstorage system-deps
+	$(BIN)/python scripts/cluster.py migrate
 
 test: install-test
 	$(BIN)/zope-testrunner --path=tests --tests-pattern='^test_' --all -v $(TESTRUNNER_ARGS)

@@ -20,6 +20,9 @@ fc-list 2>/dev/null | grep -qi "liberation serif" || packages+=(fonts-liberation
 # docs/operations.md's blob backup, and the drills' clock (scripts/drills.py).
 command -v rsync >/dev/null || packages+=(rsync)
 command -v faketime >/dev/null || packages+=(faketime)
+# make cluster's load balancer and the perf suite's load generator (issue 14).
+[ -x /usr/sbin/haproxy ] || packages+=(haproxy)
+command -v wrk >/dev/null || packages+=(wrk)
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0

@@ -18,6 +18,7 @@ from phutho.intranet.dates import now
 from phutho.intranet.exc import InvalidDataError
 from phutho.intranet.numbering.counter import counters_of
 from phutho.intranet.numbering.counter import RegisterCounter
+from phutho.intranet.numbering.counter import take_number
 from phutho.intranet.numbering.symbol import compose_symbol
 from plone import api
 from plone.app.uuid.utils import uuidToObject
@@ -48,7 +49,7 @@ def next_number(register, year=None):
     counter = counters.get(year)
     if counter is None:
         counter = counters[year] = RegisterCounter()
-    return counter.take()
+    return take_number(counter)
 
 
 def last_number(register, year=None):
