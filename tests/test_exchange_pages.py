@@ -48,6 +48,8 @@ class TestUploadForm(unittest.TestCase):
         self.assertIn(
             "MessageHeader/PromulgationInfo/PromulgationDate", browser.contents
         )
+        self.assertEqual(browser.headers["status"].split()[0], "400")
+        self.assertIn("Không nhận được thông điệp này", browser.contents)
 
     def receive(self, browser, agency_obj, data):
         browser.open(agency_obj.absolute_url() + "/@@receive-edxml")

@@ -21,10 +21,36 @@ import transaction
 logger = logging.getLogger("phutho.intranet.exchange")
 
 
+REFUSAL_TITLES = {
+    "InvalidEdXML": _(
+        "edxml_refused_invalid",
+        default="The message cannot be received as it is.",
+    ),
+    "UnknownDocument": _(
+        "edxml_refused_unknown",
+        default="The message acts on a document this agency does not have.",
+    ),
+    "NotAddressed": _(
+        "edxml_refused_not_addressed",
+        default="The message is not addressed to this agency.",
+    ),
+}
+
+
 class ReceiveForm(BrowserView):
     """``@@receive-edxml``: upload an edXML message into the agency."""
 
     error = None
+
+    def error_title(self):
+        """What went wrong, in the reader's language (the detail that
+        follows is the reader's own English, naming the element)."""
+        if self.error is None:
+            return ""
+        title = REFUSAL_TITLES.get(
+            self.error.error_type, REFUSAL_TITLES["InvalidEdXML"]
+        )
+        return translate(title, context=self.request)
 
     def __call__(self):
         if self.request.method == "POST":

@@ -53,9 +53,10 @@ LOCK_TIMEOUT = 120
 
 
 def take_turn():
-    """Wait for the other imports of this process to commit; the turn
-    ends when this transaction commits or aborts (a conflict retry takes a
-    new one)."""
+    """Wait for the other imports of this process to commit, then start
+    this request's transaction afresh, so that it sees what they wrote
+    (nothing is written before). The turn ends when this transaction
+    commits or aborts (a conflict retry takes a new one)."""
     if not IMPORT_LOCK.acquire(timeout=LOCK_TIMEOUT):
         logger.warning("@edxml: waited %s s for another import; going on", LOCK_TIMEOUT)
         return
@@ -66,7 +67,12 @@ def take_turn():
             released.append(True)
             IMPORT_LOCK.release()
 
-    txn = transaction.get()
+    try:
+        transaction.abort()
+        txn = transaction.begin()
+    except BaseException:
+        release()
+        raise
     txn.addAfterCommitHook(release)
     txn.addAfterAbortHook(release)
 
