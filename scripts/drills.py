@@ -312,9 +312,14 @@ class Drills:
                 ),
                 "the old admin password still works",
             )
+            found = admin.call(
+                "GET", "@search", params={"portal_type": ["Agency", "IncomingDocument"]}
+            )
+            check(found["items_total"] == 0, f"DEMO=0 site has demo data: {found}")
             check(
-                requests.get(f"{url}/co-quan", timeout=30).status_code == 404,
-                "DEMO=0 site has the demo agencies",
+                admin.session.get(f"{url}/@users/{CLERK[0]}", timeout=30).status_code
+                == 404,
+                "DEMO=0 site has the demo accounts",
             )
             wait_for(self.site(port), 60, text=TITLE)  # the first site is still there
         finally:
