@@ -22,6 +22,7 @@ from phutho.intranet.workflow.api import do_transition
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
+from Products.GenericSetup.upgrade import listUpgradeSteps
 from urllib.parse import urlencode
 
 import re
@@ -564,6 +565,7 @@ class TestUpgrade(WorkCase):
         from phutho.intranet.upgrades.v1007 import add_work_indexes
         from phutho.intranet.upgrades.v1007 import COLUMNS
         from phutho.intranet.upgrades.v1007 import INDEXES
+        from phutho.intranet.upgrades.v1007 import work_settings
 
         document = self.incoming(title="Trước nâng cấp", steps=self.to_assign())
         self.step(LEADER, document, "assign", **self.assign_data(days=4))
@@ -580,10 +582,23 @@ class TestUpgrade(WorkCase):
         self.assertEqual(brains[0].work_lead, "Phòng Công nghệ thông tin")
         self.assertEqual(brains[0].issuer, document.sender_name)
         self.assertEqual(add_work_indexes(), [])  # run again: nothing to do
-        setup = api.portal.get_tool("portal_setup")
-        self.assertEqual(
-            setup.getLastVersionForProfile("phutho.intranet:default"), ("1007",)
+        # News are published (xuất bản), folders offer what belongs.
+        wftool = api.portal.get_tool("portal_workflow")
+        published = wftool["simple_publication_workflow"].states["published"]
+        published.title = "Published"
+        self.assertIn("tin-tuc", work_settings())
+        self.assertEqual(published.title, "Published on the portal")
+        # Both are steps of 1006 -> 1007.
+        steps = listUpgradeSteps(
+            api.portal.get_tool("portal_setup"), "phutho.intranet:default", "1006"
         )
+        handlers = {
+            step["step"].handler.__name__
+            for group in steps
+            for step in (group if isinstance(group, list) else [group])
+            if step["dest"] == ("1007",)
+        }
+        self.assertEqual(handlers, {"add_work_indexes", "work_settings"})
 
 
 class TestSectionsUnit(WorkCase):

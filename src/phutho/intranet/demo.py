@@ -11,6 +11,7 @@ from phutho.intranet.dates import today
 from phutho.intranet.groups import agency_group_id
 from phutho.intranet.groups import unit_group_id
 from phutho.intranet.setuphandlers import agencies_folder
+from phutho.intranet.work import setup as work_setup
 from phutho.intranet.workflow.api import do_transition
 from plone import api
 from plone.app.textfield.value import RichTextValue
@@ -192,6 +193,8 @@ def import_demo(context=None):
                 description=spec["description"],
             )
         )
+    # The add menus of the folders just made offer only what belongs there.
+    work_setup.constrain_folders(portal)
     for index, item in enumerate(data["news"]):
         container = portal[item["folder"]]
         obj = _ensure(

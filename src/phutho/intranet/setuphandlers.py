@@ -46,14 +46,17 @@ def agencies_folder(portal=None):
 
 def post_install(context):
     """After the default profile: the agencies folder, the search lexicon
-    (catalog.xml cannot switch existing indexes), the theme."""
+    (catalog.xml cannot switch existing indexes), the theme, daily work's
+    settings (work/setup.py)."""
     from phutho.intranet.search import setup as search_setup
     from phutho.intranet.themes import setup as theme_setup
+    from phutho.intranet.work import setup as work_setup
 
     portal = api.portal.get()
     agencies_folder(portal)
     search_setup.install(portal)
     theme_setup.install(portal)
+    work_setup.install(portal)
 
 
 def uninstall(context):

@@ -12,6 +12,7 @@ workflow and permissions; the registry). Here what XML cannot say:
 """
 
 from phutho.intranet.upgrades.v1005 import _batches
+from phutho.intranet.work import setup as work_setup
 from plone import api
 from Products.ZCatalog.Catalog import CatalogError
 
@@ -64,3 +65,8 @@ def add_work_indexes(context=None):
         count,
     )
     return added + columns
+
+
+def work_settings(context=None):
+    """News and pages are "xuất bản"; folders offer what belongs in them."""
+    return work_setup.install()

@@ -15,7 +15,12 @@ from phutho.intranet.reports.common import state_title
 from phutho.intranet.reports.common import text
 from phutho.intranet.reports.common import type_title
 from phutho.intranet.workflow.assignment import OPEN_STATES
+from plone import api
 from plone.app.uuid.utils import uuidToObject
+from zope.globalrequest import getRequest
+from zope.i18n import translate
+
+import Missing
 
 DIRECTIONS = {
     "IncomingDocument": ("incoming", _("direction_incoming_short", default="Incoming")),
@@ -25,6 +30,13 @@ DEADLINE_LABELS = {
     "incoming": _("label_processing_deadline", default="Processing deadline"),
     "outgoing": _("label_reply_deadline_short", default="Reply by"),
 }
+
+
+def _value(brain, name):
+    """A metadata column's value; None where the brain has none (columns
+    of other types are Missing.Value)."""
+    value = getattr(brain, name, None)
+    return None if value is Missing.Value else value
 
 
 def _date(value):
@@ -48,7 +60,12 @@ class Rows:
     def state(self, portal_type, state):
         key = (portal_type, state)
         if key not in self._states:
-            self._states[key] = state_title(portal_type, state)
+            wftool = api.portal.get_tool("portal_workflow")
+            title = wftool.getTitleForStateOnType(state, portal_type) if state else ""
+            text_ = state_title(portal_type, state)
+            if title and text_ == title:  # not ours: Plone's workflows
+                text_ = translate(title, domain="plone", context=getRequest())
+            self._states[key] = text_
         return self._states[key]
 
     def unit(self, uid):
@@ -63,28 +80,28 @@ class Rows:
         portal_type = brain.portal_type
         direction, direction_title = DIRECTIONS.get(portal_type, (None, None))
         incoming = direction == "incoming"
-        deadline = _date(getattr(brain, "deadline", None))
-        state = brain.review_state
+        deadline = _date(_value(brain, "deadline"))
+        state = _value(brain, "review_state")
         overdue = bool(
             incoming
             and deadline is not None
             and deadline < self.today
             and state in OPEN_STATES
         )
-        number = getattr(brain, "register_number", None)
+        number = _value(brain, "register_number")
         arrival_number = (
             format_number(number)
             if incoming and isinstance(number, int) and number > 0
             else None
         )
         created = _date(brain.created)
-        arrival = _date(getattr(brain, "arrival_date", None))
-        document_date = _date(getattr(brain, "document_date", None))
+        arrival = _date(_value(brain, "arrival_date"))
+        document_date = _date(_value(brain, "document_date"))
         if incoming:
-            party = getattr(brain, "sender_name", None) or ""
+            party = _value(brain, "sender_name") or ""
         else:
-            party = self.unit(getattr(brain, "drafting_unit", None))
-        progress = getattr(brain, "progress", None)
+            party = self.unit(_value(brain, "drafting_unit"))
+        progress = _value(brain, "progress")
         return {
             "@id": brain.getURL(),
             "UID": brain.UID,
@@ -92,14 +109,14 @@ class Rows:
             "title": brain.Title,
             "direction": direction,
             "direction_title": text(direction_title),
-            "number_symbol": getattr(brain, "number_symbol", None) or "",
+            "number_symbol": _value(brain, "number_symbol") or "",
             "arrival_number": arrival_number,
-            "document_type": getattr(brain, "document_type", None),
-            "document_type_title": type_title(getattr(brain, "document_type", None)),
-            "urgency": getattr(brain, "urgency", None),
-            "secrecy": getattr(brain, "secrecy", None),
+            "document_type": _value(brain, "document_type"),
+            "document_type_title": type_title(_value(brain, "document_type")),
+            "urgency": _value(brain, "urgency"),
+            "secrecy": _value(brain, "secrecy"),
             "party": party,
-            "issuer": getattr(brain, "issuer", None) or party,
+            "issuer": _value(brain, "issuer") or party,
             "document_date": format_date(document_date),
             "arrival_date": format_date(arrival),
             "created": format_date(created),
@@ -115,8 +132,8 @@ class Rows:
             "overdue": overdue,
             "review_state": state,
             "state_title": self.state(portal_type, state),
-            "last_transition": getattr(brain, "last_transition", None),
-            "lead": getattr(brain, "work_lead", None) or "",
+            "last_transition": _value(brain, "last_transition"),
+            "lead": _value(brain, "work_lead") or "",
             "progress": progress if isinstance(progress, int) else None,
-            "signature_status": getattr(brain, "signature_status", None),
+            "signature_status": _value(brain, "signature_status"),
         }
