@@ -60,6 +60,8 @@ setup(
         "pikepdf",
         "pyHanko",
         "pyhanko-certvalidator",
+        # phutho-import's progress bar.
+        "rich",
     ],
     extras_require={
         "test": [
@@ -98,6 +100,7 @@ setup(
             "phutho-mailin = phutho.intranet.mailin.main:main",
             "phutho-digest = phutho.intranet.mail.command:main",
             "phutho-worker = phutho.intranet.jobs.command:main",
+            "phutho-import = phutho.intranet.bulk.command:main",
         ],
     },
 )

@@ -16,6 +16,7 @@ a scratch folder on free ports, and ``stop`` at the end. Through HAProxy:
 """
 
 from email.message import EmailMessage
+from pathlib import Path
 from phutho.intranet import testing_postgres
 from phutho.intranet.demo import load_data
 from phutho.intranet.testing_cluster import register_load
@@ -37,10 +38,13 @@ import requests
 import shutil
 import smtplib
 import socket
+import subprocess
+import sys
 import time
 import unittest
 
 HAPROXY = "/usr/sbin/haproxy"
+BIN = Path(sys.executable).parent
 NEEDS = "PostgreSQL and HAProxy (Debian packages postgresql, haproxy)"
 
 
@@ -270,6 +274,77 @@ class TestCluster(unittest.TestCase):
             self.assertEqual(response.status_code, 200)
             served.add(response.headers["X-Served-By"])
         self.assertIn("instance1", served, "the restarted instance serves again")
+
+    def test_phutho_import_killed_and_started_again(self):
+        """The console script into the running cluster, ``kill -9`` after
+        its first batch, started again: every row once, numbers kept."""
+        source = self.cluster.directory / "legacy"
+        (source / "files").mkdir(parents=True, exist_ok=True)
+        (source / "files" / "cv.pdf").write_bytes(
+            (REPO / "tests" / "fixtures" / "qd15.pdf").read_bytes()
+        )
+        rows = [
+            "id,agency,direction,register,number,title,document_type,"
+            "number_symbol,document_date,arrival_date,sender_name,file"
+        ]
+        for number in range(1, 61):
+            rows.append(
+                f"cu-{number},{self.agency},incoming,so-den,{number},"
+                f"Công văn cũ số {number} về quản lý tài sản,Công văn,"
+                f"{number}/STC-QLCS,02/01/2023,03/01/2023 08:30,Sở Tài chính,"
+                "files/cv.pdf"
+            )
+        rows.append(
+            f"sai-ngay,{self.agency},incoming,so-den,61,Sai ngày,Công văn,"
+            "61/STC,02/01/2023,30/02/2023,Sở Tài chính,"
+        )
+        (source / "documents.csv").write_text("\n".join(rows) + "\n")
+        command = [
+            str(BIN / "phutho-import"),
+            str(self.cluster.var / "instance1" / "etc" / "zope.conf"),
+            str(source / "documents.csv"),
+            "--batch",
+            "10",
+            "--report",
+            str(source / "refused.csv"),
+        ]
+        first = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=self.cluster.env,
+        )
+        line = first.stdout.readline()
+        while line and "imported" not in line:
+            line = first.stdout.readline()
+        self.assertIn("imported", line, "a batch was committed")
+        first.kill()  # kill -9 in the middle
+        first.communicate()
+        second = subprocess.run(
+            command, capture_output=True, text=True, env=self.cluster.env, timeout=900
+        )
+        self.assertEqual(
+            second.returncode, 0, second.stdout[-3000:] + second.stderr[-3000:]
+        )
+        match = re.search(
+            r"Imported (\d+) documents .*; (\d+) were already there; 1 refused",
+            second.stdout,
+        )
+        self.assertIsNotNone(match, second.stdout[-2000:])
+        imported, skipped = map(int, match.groups())
+        self.assertEqual(imported + skipped, 60)
+        self.assertGreaterEqual(skipped, 10)
+        self.assertIn("sai-ngay", (source / "refused.csv").read_text())
+        register = self.session.get(
+            f"{self.cluster.url}/co-quan/{self.agency}/so-den", timeout=60
+        ).json()["UID"]
+        state = self.cluster.instance().call("numbering_state", registers=[register])
+        numbers = sorted(
+            d["number"] for d in state[register]["documents"] if "/2023/" in d["path"]
+        )
+        self.assertEqual(numbers, list(range(1, 61)))
+        self.assertEqual(state[register]["last"]["2023"], 60)
 
     def test_status(self):
         out = self.cluster.command("status")
