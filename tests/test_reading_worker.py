@@ -514,3 +514,151 @@ class TestUpgrade(WorkerTestCase):
         )
         queue_existing_files(None)
         self.assertEqual(len(self.queue_state()), 1, "queued once")
+
+
+class TestProposalsEndpoint(WorkerTestCase):
+    """``POST <agency>/@proposals`` (a file before the document exists)
+    and ``GET <document>/@proposals``, over HTTP."""
+
+    def post(self, session, data, filename="cv.pdf", content_type="application/pdf"):
+        import base64
+
+        return session.post(
+            f"{self.agency.absolute_url()}/@proposals",
+            json={
+                "file": {
+                    "data": base64.b64encode(data).decode(),
+                    "filename": filename,
+                    "content-type": content_type,
+                }
+            },
+        )
+
+    def test_native_pdf(self):
+        corpus = load_script("ocr_corpus")
+        doc = corpus.make_document(random.Random(5), 0)
+        response = self.post(self.clerk, corpus.render_pdf(doc))
+        self.assertEqual(response.status_code, 200, response.text)
+        body = response.json()
+        self.assertFalse(body["ocr_needed"])
+        self.assertEqual(body["source"], "text")
+        fields = body["fields"]
+        self.assertEqual(fields["number_symbol"], doc["number_symbol"])
+        self.assertEqual(fields["document_date"], doc["date"])
+        self.assertEqual(fields["document_type"], doc["document_type"])
+        self.assertEqual(fields["title"], doc["subject"])
+        self.assertEqual(fields["recipients"], doc["recipients"])
+        # Nothing was created.
+        catalog = api.portal.get_tool("portal_catalog")
+        self.assertFalse(
+            [
+                b
+                for b in catalog.unrestrictedSearchResults(
+                    portal_type="IncomingDocument"
+                )
+                if b.number_symbol == doc["number_symbol"]
+            ]
+        )
+
+    def test_scan_needs_ocr(self):
+        data, _doc = tiny_scan()
+        response = self.post(self.clerk, data, "scan.jpg", "image/jpeg")
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(
+            response.json(), {"fields": {}, "source": None, "ocr_needed": True}
+        )
+
+    def test_refusals(self):
+        url = f"{self.agency.absolute_url()}/@proposals"
+        no_file = self.clerk.post(url, json={"nothing": 1})
+        self.assertEqual(no_file.status_code, 400)
+        self.assertEqual(no_file.json()["error"]["field"], "file")
+        bad = self.clerk.post(url, json={"file": {"data": "!!not base64!!"}})
+        self.assertEqual(bad.status_code, 400)
+        api.portal.set_registry_record("phutho.intranet.reading.ocr_max_file_mb", 1)
+        transaction.commit()
+        large = self.post(self.clerk, b"%PDF-1.4 " + b"0" * (2 * 1024 * 1024))
+        self.assertEqual(large.status_code, 413)
+        broken = self.post(self.clerk, b"%PDF-1.4 broken")
+        self.assertEqual(broken.status_code, 200)
+        self.assertEqual(broken.json()["fields"], {})
+        anonymous = RestSession(self.portal.absolute_url())
+        self.assertEqual(self.post(anonymous, b"%PDF-1.4").status_code, 401)
+        # Another agency's clerk may not add documents here.
+        other = RestSession(
+            self.portal.absolute_url(), auth=("vanthu.snv", DEMO_PASSWORD)
+        )
+        self.assertIn(self.post(other, b"%PDF-1.4").status_code, (401, 403))
+
+    def test_get_on_a_document(self):
+        corpus = load_script("ocr_corpus")
+        doc = corpus.make_document(random.Random(6), 0)
+        document = create_incoming(
+            self.agency,
+            main_file=NamedBlobFile(
+                corpus.render_pdf(doc),
+                contentType="application/pdf",
+                filename="cv.pdf",
+            ),
+        )
+        transaction.commit()
+        response = self.clerk.get(f"{document.absolute_url()}/@proposals")
+        self.assertEqual(response.status_code, 200)
+        body = response.json()
+        self.assertEqual(body["@id"], f"{document.absolute_url()}/@proposals")
+        self.assertEqual(body["source"], "text")
+        self.assertEqual(body["fields"]["signer_name"], doc["signer_name"])
+        self.assertIsNone(body["ocr"])
+        anonymous = RestSession(self.portal.absolute_url())
+        self.assertEqual(
+            anonymous.get(f"{document.absolute_url()}/@proposals").status_code, 401
+        )
+
+
+class TestUpgradeSteps(unittest.TestCase):
+    """1005 → 1006 (registry records without resetting others) and
+    1007 → 1008 (the proposals bundle in the resource registry)."""
+
+    layer = PHUTHO_DEMO_SERVER_TESTING
+
+    def test_reading_settings_keep_values(self):
+        from phutho.intranet.upgrades.v1006 import reading_settings
+        from plone.registry.interfaces import IRegistry
+        from zope.component import getUtility
+
+        registry = getUtility(IRegistry)
+        name = "phutho.intranet.reading.ocr_max_pages"
+        registry[name] = 7
+        del registry.records["phutho.intranet.reading.trust_roots"]
+        types = list(registry["phutho.intranet.document_types"])
+        registry["phutho.intranet.document_types"] = types[:3]
+        reading_settings(None)
+        self.assertEqual(registry[name], 7)
+        self.assertEqual(registry["phutho.intranet.reading.trust_roots"], "")
+        self.assertEqual(registry["phutho.intranet.document_types"], types[:3])
+
+    def test_proposals_bundle(self):
+        from phutho.intranet.upgrades.v1008 import BUNDLE
+        from phutho.intranet.upgrades.v1008 import proposals_bundle
+        from plone.registry.interfaces import IRegistry
+        from zope.component import getUtility
+
+        registry = getUtility(IRegistry)
+        profile = {
+            key[len(BUNDLE) + 1 :]: registry[key]
+            for key in registry.records.keys()
+            if key.startswith(BUNDLE + ".")
+        }
+        self.assertEqual(
+            profile["jscompilation"], "++plone++phutho.intranet/proposals.js"
+        )
+        for key in list(registry.records.keys()):
+            if key.startswith(BUNDLE + "."):
+                del registry.records[key]
+        proposals_bundle(None)
+        upgraded = {
+            key[len(BUNDLE) + 1 :]: registry[key]
+            for key in registry.records.keys()
+            if key.startswith(BUNDLE + ".")
+        }
+        self.assertEqual(upgraded, profile)

@@ -1,15 +1,19 @@
 """Reading on the document page: OCR state and signatures of each file
 (``@@document-reading-section``), the searchable PDF made by OCR
-(``@@searchable-pdf/<field>``), and the proposals shown to the clerk in
-the register form (:func:`register_proposals`)."""
+(``@@searchable-pdf/<field>``), the proposals shown to the clerk in the
+register form (:func:`register_proposals`) and in the add form
+(:class:`ProposalsViewlet`, with ``++plone++phutho.intranet/proposals.js``)."""
 
 from phutho.intranet import _
 from phutho.intranet.extraction.api import proposals_for
 from phutho.intranet.jobs.readings import file_readings
 from phutho.intranet.jobs.readings import searchable_file
+from phutho.intranet.ocr.settings import setting
+from plone.app.layout.viewlets.common import ViewletBase
 from plone.namedfile.utils import set_headers
 from plone.namedfile.utils import stream_data
 from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zExceptions import NotFound
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
@@ -200,3 +204,22 @@ def apply_proposals(document, names):
     if applied:
         modified(document)
     return applied
+
+
+class ProposalsViewlet(ViewletBase):
+    """On ``<agency>/++add++IncomingDocument`` only: where proposals.js
+    posts the chosen file (``POST <agency>/@proposals``) and its messages,
+    translated here (the script has no catalogue)."""
+
+    index = ViewPageTemplateFile("templates/proposals_config.pt")
+
+    def available(self):
+        ti = getattr(self.view, "ti", None)
+        return ti is not None and ti.getId() == "IncomingDocument"
+
+    def update(self):
+        self.url = f"{self.context.absolute_url()}/@proposals"
+        self.max_bytes = setting("ocr_max_file_mb", 100) * 1024 * 1024
+
+    def render(self):
+        return self.index() if self.available() else ""
