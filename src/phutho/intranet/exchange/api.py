@@ -105,7 +105,8 @@ def send_document(document, business_type=None, reason=""):
     if not recipients:
         return []
     agency = find_agency(document)
-    data = export_message(document, business_type, reason)
+    # One message for every recipient, stored once.
+    data = outbox.message_blob(export_message(document, business_type, reason))
     items = []
     for recipient, transport in recipients:
         item = outbox.queue(

@@ -25,6 +25,14 @@ import uuid
 logger = logging.getLogger("phutho.intranet.exchange")
 
 
+def message_blob(data):
+    """A blob holding ``data`` (a message), to give to several items."""
+    blob = Blob()
+    with blob.open("w") as stream:
+        stream.write(data)
+    return blob
+
+
 class OutboxItem(Persistent):
     """One message for one recipient."""
 
@@ -42,10 +50,15 @@ class OutboxItem(Persistent):
         self.sent = None
         self.attempts = 0
         self.error = ""
-        self._blob = Blob()
-        with self._blob.open("w") as stream:
-            stream.write(data)
-        self.size = len(data)
+        if isinstance(data, Blob):
+            # One message for many recipients (a document issued to fifty
+            # agencies) is stored once.
+            self._blob = data
+            with data.open("r") as stream:
+                self.size = stream.seek(0, 2)
+        else:
+            self._blob = message_blob(data)
+            self.size = len(data)
 
     def data(self):
         with self._blob.open("r") as stream:
@@ -142,9 +155,10 @@ def _deliver(agency, item, preferred=None):
 
 
 def queue(agency, recipient, data, kind, document_uid=None, preferred=None):
-    """Store ``data`` (the message, bytes) for ``recipient`` (an
-    Organization) in ``agency``'s outbox and hand it to a connector.
-    Returns the OutboxItem."""
+    """Store ``data`` (the message: bytes, or a :func:`message_blob` shared
+    by several recipients) for ``recipient`` (an Organization) in
+    ``agency``'s outbox and hand it to a connector. Returns the
+    OutboxItem."""
     item = OutboxItem(asdict(recipient), data, kind, document_uid)
     exchange_of(agency).outbox[item.id] = item
     return _send(agency, item, preferred)

@@ -9,7 +9,7 @@ or ``PHUTHO_EXCHANGE_DIR``), one folder per agency named by its OrganId::
 
 A file appears in the outbox only when the transaction that queued it
 commits, and appears whole: it is written to a hidden ``.tmp`` folder
-beside its place during the commit and renamed into place once the
+beside its place as the commit begins and renamed into place once the
 database commit succeeded (rename is atomic on one filesystem). An
 aborted or retried transaction leaves nothing behind, so each message is
 written once. Whatever carries outbox folders to their recipients (the
@@ -79,14 +79,19 @@ class FileDrop:
         self._discard()
 
     def tpc_begin(self, txn):
-        pass
-
-    def commit(self, txn):
+        # Written first, before the database stores anything: a callable
+        # reads the message from its blob while that is still this
+        # transaction's, and fifty recipients of one large message never
+        # hold fifty copies in memory.
         self.tmp.parent.mkdir(parents=True, exist_ok=True)
+        data = self.data() if callable(self.data) else self.data
         with open(self.tmp, "wb") as stream:
-            stream.write(self.data)
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+
+    def commit(self, txn):
+        pass
 
     def tpc_vote(self, txn):
         pass
@@ -100,7 +105,8 @@ class FileDrop:
 
 
 def drop_at_commit(path, data):
-    """Write ``data`` to ``path`` when the current transaction commits."""
+    """Write ``data`` (bytes, or a callable returning them) to ``path``
+    when the current transaction commits."""
     transaction.get().join(FileDrop(path, data))
 
 
@@ -121,5 +127,5 @@ class DirectoryConnector:
     def send(self, agency, recipient, item):
         folder = agency_folder(agency.organ_id) / "outbox" / recipient.organ_id
         folder.mkdir(parents=True, exist_ok=True)
-        drop_at_commit(folder / item.filename, item.data())
+        drop_at_commit(folder / item.filename, item.data)
         return "sent"
