@@ -339,7 +339,7 @@ class TestSignatures(WorkerTestCase):
             headers={"Accept": "text/html"},
         )
         self.assertEqual(dashboard.status_code, 200)
-        self.assertEqual(dashboard.text.count("chữ ký lỗi"), 1, "one flag")
+        self.assertEqual(dashboard.text.count("Chữ ký lỗi"), 1, "one flag")
         page = self.clerk.get(bad.absolute_url(), headers={"Accept": "text/html"})
         self.assertIn('data-status="invalid"', page.text)
         self.assertIn("Ngô Văn F", page.text)
@@ -422,6 +422,8 @@ class TestAgencySignature(WorkerTestCase):
         self.assertEqual(copy.main_file.data, draft)
         transaction.commit()
         self.assertEqual(self.dropped(), [])
+        page = self.clerk.get(document.absolute_url(), headers={"Accept": "text/html"})
+        self.assertIn('class="phutho-agency-signing" data-state="pending"', page.text)
         self.start_worker()
         self.wait_for(
             "the agency's signature and the deliveries",
@@ -475,6 +477,9 @@ class TestAgencySignature(WorkerTestCase):
         reading = self.clerk.get(f"{document.absolute_url()}/@reading").json()
         (draft_reading,) = [f for f in reading["files"] if f["field"] == "draft_file"]
         self.assertEqual(draft_reading["agency_signing"]["state"], "failed")
+        page = self.clerk.get(document.absolute_url(), headers={"Accept": "text/html"})
+        self.assertIn('class="phutho-agency-signing" data-state="failed"', page.text)
+        self.assertIn("no certificate", page.text)
 
     def test_without_agency_signing_deliveries_go_at_issue(self):
         api.portal.set_registry_record("phutho.intranet.reading.sign_on_issue", False)

@@ -62,7 +62,11 @@ class DocumentReadingSection(BrowserView):
 
     def __call__(self):
         self.files = [self.describe(item) for item in file_readings(self.context)]
-        self.files = [item for item in self.files if item["ocr"] or item["signatures"]]
+        self.files = [
+            item
+            for item in self.files
+            if item["ocr"] or item["signatures"] or item["agency_signing"]
+        ]
         return self.index() if self.files else ""
 
     def describe(self, item):
