@@ -169,7 +169,7 @@ def main(app=None):
 
         session = requests.Session()
         session.auth = (args.user, password(args))
-    status = 0
+    status, failing = 0, False
     while not stop:
         try:
             if app is None:
@@ -177,11 +177,13 @@ def main(app=None):
             else:
                 report = run_in_process(app, args.site, args.limit)
             show(args, report)
-            status = 0
+            status, failing = 0, False
         except PortalUnreachable as error:
-            # At `make run` the portal may still be starting: said, retried.
-            print(f"exchange_pickup: {error}", file=sys.stderr, flush=True)
-            status = 1
+            # At `make run` the portal may still be starting: said once,
+            # retried.
+            if not failing:
+                print(f"exchange_pickup: {error}", file=sys.stderr, flush=True)
+            status, failing = 1, bool(args.every)
         if not args.every:
             break
         deadline = time.monotonic() + args.every
