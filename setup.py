@@ -62,6 +62,8 @@ setup(
         "pyhanko-certvalidator",
         # phutho-import's progress bar.
         "rich",
+        # The work calendar's iCalendar feed (pinned as Plone's own).
+        "icalendar",
     ],
     extras_require={
         "test": [

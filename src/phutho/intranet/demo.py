@@ -10,6 +10,7 @@ from phutho.intranet.content.storage import add_document
 from phutho.intranet.dates import today
 from phutho.intranet.groups import agency_group_id
 from phutho.intranet.groups import unit_group_id
+from phutho.intranet.schedule.demo import import_calendar
 from phutho.intranet.setuphandlers import agencies_folder
 from phutho.intranet.work import setup as work_setup
 from phutho.intranet.workflow.api import do_transition
@@ -207,6 +208,7 @@ def import_demo(context=None):
         )
         _publish(obj)
     count = import_documents(data, folder)
+    import_calendar(folder)
     logger.info(
         "Demo data imported: %d agencies, %d documents", len(data["agencies"]), count
     )

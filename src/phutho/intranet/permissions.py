@@ -6,6 +6,9 @@ AddDocumentRegister = "phutho.intranet: Add DocumentRegister"
 AddIncomingDocument = "phutho.intranet: Add IncomingDocument"
 AddOutgoingDocument = "phutho.intranet: Add OutgoingDocument"
 AddCaseFile = "phutho.intranet: Add CaseFile"
+AddWorkWeek = "phutho.intranet: Add WorkWeek"
+AddCalendarEntry = "phutho.intranet: Add CalendarEntry"
+PublishWorkCalendar = "phutho.intranet: Publish work calendar"
 
 # Registration data (numbers, register, arrival date) is read-only once a
 # document is registered, except through a logged correction by a clerk.

@@ -7,6 +7,7 @@ from phutho.intranet import permissions
 from phutho.intranet.content.vocabularies import DIRECTIONS
 from phutho.intranet.groups import group_member_ids
 from phutho.intranet.groups import unit_group_id
+from phutho.intranet.schedule.setup import calendar_of
 from phutho.intranet.workflow.presentation import fullname
 from plone import api
 from Products.Five.browser import BrowserView
@@ -131,6 +132,15 @@ class AgencyView(BrowserView):
                     "dashboard",
                     _("label_my_work", default="My work (Việc của tôi)"),
                     f"{url}/@@documents-dashboard",
+                )
+            )
+        calendar = calendar_of(agency)
+        if calendar is not None and api.user.has_permission("View", obj=calendar):
+            links.append(
+                (
+                    "calendar",
+                    _("label_work_calendar", default="Work calendar (lịch công tác)"),
+                    calendar.absolute_url(),
                 )
             )
         portal_url = api.portal.get().absolute_url()

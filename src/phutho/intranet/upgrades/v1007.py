@@ -8,9 +8,11 @@ workflow and permissions; the registry). Here what XML cannot say:
   documents (never ``catalog.xml`` again, which would empty the existing
   indexes);
 * the news and announcements folders offer only what belongs in them;
-* every agency gets its work calendar.
+* every agency gets its work calendar (its types, workflow and
+  permissions come with the profile steps).
 """
 
+from phutho.intranet.schedule.setup import ensure_calendars
 from phutho.intranet.upgrades.v1005 import _batches
 from phutho.intranet.work import setup as work_setup
 from plone import api
@@ -70,3 +72,8 @@ def add_work_indexes(context=None):
 def work_settings(context=None):
     """News and pages are "xuất bản"; folders offer what belongs in them."""
     return work_setup.install()
+
+
+def work_calendars(context=None):
+    """Every agency gets its work calendar."""
+    return ensure_calendars()
