@@ -506,6 +506,7 @@ ORDER = [
     "relstorage",
     "buildout",
     "make-test",
+    "bench",
     "clock",
 ]
 
