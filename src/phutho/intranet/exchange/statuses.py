@@ -151,7 +151,6 @@ def on_outgoing_transition(document, event):
     if event.transition is None:
         return
     from .api import send_document
-
     from phutho.intranet.jobs.subscribers import deliveries_wait_for_signature
 
     comment = (event.kwargs or {}).get("comment", "")
