@@ -323,11 +323,11 @@ def render_pdf(doc):
     return bytes(pdf.output())
 
 
-def scan(pdf_bytes, dpi, rng, noise=1.0):
+def scan(pdf_bytes, dpi, rng, degraded=True):
     """A degraded grey scan of the PDF's pages at ``dpi`` (a list of
     Pillow images): slight rotation, blur, noise, JPEG artefacts.
-    ``noise=0``: a clean rendering (tests that check the plumbing, not
-    the OCR, want one that reads the same everywhere)."""
+    ``degraded=False``: a clean rendering (tests that check the plumbing,
+    not the OCR, want one that reads the same everywhere)."""
     from PIL import Image
     from PIL import ImageFilter
 
@@ -338,7 +338,7 @@ def scan(pdf_bytes, dpi, rng, noise=1.0):
     document = pypdfium2.PdfDocument(pdf_bytes)
     for page in document:
         image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-        if not noise:
+        if not degraded:
             buffer = io.BytesIO()
             image.save(buffer, "JPEG", quality=90, dpi=(dpi, dpi))
             images.append(Image.open(io.BytesIO(buffer.getvalue())))

@@ -52,7 +52,9 @@ def tiny_scan(seed=11):
     corpus = load_script("ocr_corpus")
     doc = corpus.make_document(random.Random(seed), 0)
     doc["body"] = doc["body"][:1]
-    (image,) = corpus.scan(corpus.render_pdf(doc), 300, random.Random(seed), noise=0)
+    (image,) = corpus.scan(
+        corpus.render_pdf(doc), 300, random.Random(seed), degraded=False
+    )
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=90, dpi=(300, 300))
     return buffer.getvalue(), doc

@@ -317,7 +317,8 @@ _RECIPIENT_ITEM = re.compile(r"^[^\w\s]{0,2}\s?[-+•–—]\s*(?P<item>.*)$")
 # The last line is always "Lưu: VT, <unit>" (the clerical archive, văn
 # thư): OCR's misreadings of it ("1ữu: VI, TH", "Lưu VT") are put right.
 _ARCHIVE = re.compile(
-    r"^(?:L[ưu]u|\S{1,5})\s*[:;.,]?\s*V[TIl1|]\s*(?P<rest>(?:[,.;]\s*[A-ZĐ0-9][\w&]*)?)$"
+    r"^(?:L[ưu]u|\S{1,5})\s*[:;.,]?\s*V(?:T[A-Z1|]?|[IlF1|])\s*"
+    r"(?P<rest>(?:[,.;]\s*[A-ZĐ0-9][\w&]*)?)$"
 )
 
 
@@ -350,7 +351,10 @@ def find_recipients(lines, strip=()):
         match = _RECIPIENT_ITEM.match(line)
         if not match:
             continue
-        item = re.sub(r"\s+", " ", match.group("item")).rstrip(" ;.,:")
+        item = re.sub(r"\s+", " ", match.group("item"))
+        # Each recipient ends with ";": what follows on the line is the
+        # signer's column or a speck OCR read into it.
+        item = item.split(";")[0].rstrip(" ;.,:")
         item = archive_line(item)
         if item:
             found.append(item)

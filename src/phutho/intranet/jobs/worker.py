@@ -30,6 +30,7 @@ import shutil
 import socket
 import tempfile
 import threading
+import time
 import traceback
 import transaction
 
@@ -146,6 +147,7 @@ class Worker(threading.Thread):
                 job = SimpleNamespace(id=job.id, kind=job.kind)
                 transaction.abort()
             reason = None
+            started = time.monotonic()
             try:
                 result = handlers.execute(job, prepared)
             except handlers.FAILURES as error:
@@ -155,6 +157,14 @@ class Worker(threading.Thread):
                 reason = f"{type(error).__name__}: {error}"
             self.finish(path, job_id, prepared, None if reason else result, reason)
             self.processed += 1
+            logger.info(
+                "%s: job %s (%s) %s in %.1f s",
+                self.name,
+                job_id,
+                job.kind,
+                "failed" if reason else "done",
+                time.monotonic() - started,
+            )
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
 
