@@ -669,3 +669,50 @@ class TestUpgradeSteps(unittest.TestCase):
             if key.startswith(BUNDLE + ".")
         }
         self.assertEqual(upgraded, profile)
+
+
+class TestControlPanel(unittest.TestCase):
+    """``@@reading-controlpanel``: in Site Setup, for webmasters only."""
+
+    layer = PHUTHO_DEMO_SERVER_TESTING
+
+    def test_webmaster_sets_the_limits(self):
+        from phutho.intranet.testing import signed_in_browser
+
+        app = self.layer["app"]
+        portal = self.layer["portal"]
+        browser = signed_in_browser(app, "quantri")
+        browser.open(f"{portal.absolute_url()}/@@overview-controlpanel")
+        self.assertIn("@@reading-controlpanel", browser.contents)
+        self.assertIn("Đọc văn bản (nhận dạng chữ, chữ ký số)", browser.contents)
+        browser.open(f"{portal.absolute_url()}/@@reading-controlpanel")
+        browser.getControl(name="form.widgets.ocr_max_pages").value = "20"
+        browser.getControl(name="form.widgets.trust_roots").value = "/etc/phutho/roots"
+        browser.getControl(name="form.buttons.save").click()
+        transaction.begin()
+        portal._p_jar.sync()
+        record = "phutho.intranet.reading."
+        self.assertEqual(api.portal.get_registry_record(record + "ocr_max_pages"), 20)
+        self.assertEqual(
+            api.portal.get_registry_record(record + "trust_roots"), "/etc/phutho/roots"
+        )
+        # A clerk is refused (Plone's login page, not the form).
+        clerk = signed_in_browser(app, "vanthu.sokhcn", handle_errors=True)
+        clerk.raiseHttpErrors = False
+        clerk.open(f"{portal.absolute_url()}/@@reading-controlpanel")
+        self.assertNotIn("form.widgets.ocr_max_pages", clerk.contents)
+        self.assertNotIn("/@@reading-controlpanel", clerk.url.split("came_from")[0])
+
+    def test_upgrade_adds_the_configlet(self):
+        from phutho.intranet.upgrades.v1008 import CONFIGLET
+        from phutho.intranet.upgrades.v1008 import reading_configlet
+
+        tool = api.portal.get_tool("portal_controlpanel")
+        ids = [action.getId() for action in tool.listActions()]
+        self.assertIn(CONFIGLET, ids)
+        tool.unregisterConfiglet(CONFIGLET)
+        reading_configlet(None)
+        reading_configlet(None)
+        (configlet,) = [a for a in tool.listActions() if a.getId() == CONFIGLET]
+        self.assertEqual(configlet.title.domain, "phutho.intranet")
+        self.assertEqual(configlet.permissions, ("Plone Site Setup: Site",))

@@ -1,6 +1,7 @@
-"""``@@reading-controlpanel``: webmasters set the OCR limits, the folder of
-trusted root certificates and the agencies' signing keys (paths and
-password sources only: no secret is stored in the portal)."""
+"""``@@reading-controlpanel``: webmasters (Site Administrators, "Plone Site
+Setup: Site") set the OCR limits, the folder of trusted root certificates
+and the agencies' signing keys (paths and password sources only: no secret
+is stored in the portal). Listed in Site Setup (controlpanel.xml)."""
 
 from phutho.intranet import _
 from phutho.intranet.ocr.settings import IReadingSettings

@@ -1,5 +1,5 @@
 """1007 → 1008: the add form of incoming documents proposes its fields
-from the chosen file (issue 15).
+from the chosen file, and Site Setup lists the reading settings (issue 15).
 
 The script and its style are a bundle of Plone's resource registry
 (``plone.bundles/phutho-proposals``, as ``profiles/default/registry.xml``
@@ -35,3 +35,28 @@ def proposals_bundle(context):
     for name, value in VALUES.items():
         setattr(bundle, name, value)
     logger.info("Bundle %s registered", BUNDLE)
+
+
+CONFIGLET = "phutho-reading"
+
+
+def reading_configlet(context):
+    """Site Setup's entry for ``@@reading-controlpanel`` (the profile's
+    controlpanel.xml gives new sites the same)."""
+    from plone import api
+    from zope.i18nmessageid import Message
+
+    tool = api.portal.get_tool("portal_controlpanel")
+    if CONFIGLET in [action.getId() for action in tool.listActions()]:
+        return
+    tool.addAction(
+        id=CONFIGLET,
+        # A message of our domain, as controlpanel.xml's i18n:domain makes
+        # it: Site Setup translates a plain title in Plone's.
+        name=Message("Reading documents (OCR, signatures)", domain="phutho.intranet"),
+        action="string:${portal_url}/@@reading-controlpanel",
+        permission="Plone Site Setup: Site",
+        category="plone-general",
+        appId="phutho.intranet",
+        icon_expr="string:file-earmark-text",
+    )
