@@ -15,6 +15,7 @@ from phutho.intranet.ocr.records import ocr_text
 from phutho.intranet.search.extract import extract_text
 from phutho.intranet.search.extract import ExtractionError
 from phutho.intranet.search.extract import file_kind
+from plone.uuid.interfaces import IUUID
 from ZODB.POSException import POSKeyError
 
 import logging
@@ -83,9 +84,12 @@ def carry_text(source, copy):
 
 
 def _warn(named_file, context, error):
+    # The UID too: a document is first indexed when it is added, which
+    # may be before it gets its final name.
     logger.warning(
-        "No text indexed from %r in %s: %s",
+        "No text indexed from %r in %s (UID %s): %s",
         named_file.filename,
         "/".join(context.getPhysicalPath()),
+        IUUID(context, None),
         error,
     )

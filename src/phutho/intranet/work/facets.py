@@ -39,6 +39,14 @@ SORTS = {
 MAX_TEXT = 200
 
 
+def prefixed(plain):
+    """Each word of ``plain`` also as the start of longer ones, as Plone's
+    search page does ("duo" finds "đường", "Nông thô" finds "Nông thôn"):
+    people search as they type. A single character stays a whole word:
+    its prefix would stand for a large part of the lexicon."""
+    return " ".join(word if len(word) < 2 else word + "*" for word in plain.split())
+
+
 def searchable_types():
     """The types the search covers: Plone's user-friendly types (Site
     Setup → Search decides), the documents always."""
@@ -68,7 +76,7 @@ def build_query(form, context=None):
     text = _one(form, "SearchableText")[:MAX_TEXT]
     plain = words(text) if text else None
     if plain:
-        query["SearchableText"] = plain
+        query["SearchableText"] = prefixed(plain)
         chosen["SearchableText"] = text
     for name, index in FACET_INDEXES.items():
         value = _one(form, name)
