@@ -16,6 +16,7 @@ from phutho.intranet.testing import DEMO_PASSWORD
 from phutho.intranet.testing import PHUTHO_DEMO_INTEGRATION_TESTING
 from phutho.intranet.testing import PHUTHO_DEMO_SERVER_TESTING
 from phutho.intranet.upgrades import v1008_caching
+from phutho.intranet.upgrades import v1009
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import setRoles
@@ -125,6 +126,25 @@ class TestCachingServer(unittest.TestCase):
         self.assertEqual(second.status_code, 200, "never 304 for a signed-in page")
         self.assertNotIn("X-RAMCache", second.headers)
 
+    def test_answers_of_the_api_to_signed_in_people_are_private(self):
+        """A document's JSON and a search (``plone.content.dynamic``): kept
+        by nobody for a signed-in person, ten seconds for anonymous."""
+        auth = ("vanthu.sokhcn", DEMO_PASSWORD)
+        json = {"Accept": "application/json"}
+        for url in (
+            f"{self.url}/co-quan/so-khcn",
+            f"{self.url}/@search?portal_type=IncomingDocument",
+        ):
+            with self.subTest(url):
+                answer = requests.get(url, auth=auth, headers=json, timeout=60)
+                self.assertEqual(answer.status_code, 200)
+                control = answer.headers.get("Cache-Control", "")
+                self.assertNotIn("public", control)
+                self.assertIn(max_age(answer), (None, 0), control)
+        anonymous = requests.get(f"{self.url}/@search", headers=json, timeout=60)
+        self.assertEqual(anonymous.status_code, 200)
+        self.assertEqual(max_age(anonymous), 10, anonymous.headers)
+
     def test_a_file_answers_304_only_to_its_readers(self):
         login(self.portal, "vanthu.sokhcn")
         doc = create_incoming(
@@ -207,13 +227,20 @@ class TestUpgrade(unittest.TestCase):
         self.assertTrue(bundle.enabled)
         self.assertEqual(self.registry["plone.smtp_host"], "smtp.tinh.phutho.gov.vn")
 
+    def test_upgrade_from_1008(self):
+        """A 1008 site's dynamic answers had a shared maximum age of 0."""
+        name = "plone.app.caching.terseCaching.plone.content.dynamic.smaxage"
+        self.registry[name] = 0
+        self.registry["plone.smtp_host"] = "smtp.tinh.phutho.gov.vn"
+        v1009.private_dynamic_answers()
+        self.assertEqual(self.registry[name], 10)
+        self.assertEqual(self.registry["plone.smtp_host"], "smtp.tinh.phutho.gov.vn")
+
     def test_upgrade_step_registered(self):
         setup = api.portal.get_tool("portal_setup")
         steps = setup.listUpgrades("phutho.intranet:default", show_old=True)
         flat = []
         for step in steps:
             flat.extend(step if isinstance(step, list) else [step])
-        ours = [s for s in flat if "Caching" in s["title"]]
-        self.assertEqual(len(ours), 1)
-        self.assertEqual(ours[0]["source"], ("1007",))
-        self.assertEqual(ours[0]["dest"], ("1008",))
+        ours = [(s["source"], s["dest"]) for s in flat if "Caching" in s["title"]]
+        self.assertEqual(ours, [(("1007",), ("1008",)), (("1008",), ("1009",))])
