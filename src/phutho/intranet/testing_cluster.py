@@ -132,7 +132,13 @@ def client_main():
     if delay > 0:
         time.sleep(delay)
     results = []
-    for url in job["urls"]:
+    # ``spread``: the i-th document not before start + i * step, so that a
+    # load lasts at least that long however fast the machine answers.
+    step = job.get("spread", 0) / max(1, len(job["urls"]))
+    for position, url in enumerate(job["urls"]):
+        wait = job["start_at"] + position * step - time.time()
+        if wait > 0:
+            time.sleep(wait)
         attempts = []
         done = False
         for _attempt in range(job["attempts"]):
@@ -189,10 +195,14 @@ def register_load(
     attempts=8,
     total_timeout=3600,
     during=None,
+    spread=0,
 ):
     """Send ``transition`` for each URL from ``clients`` processes at once
     (client ``i`` takes every ``clients``-th URL). ``during(started)`` runs
     in this process while they work (e.g. to kill an instance).
+    ``spread`` (seconds): each client sends its documents evenly over at
+    least that time, so that ``during`` meets a load still going on a fast
+    machine too.
 
     Returns ``(results, seconds)``: one ``{"url", "done", "attempts"}``
     per URL, and the wall time of the whole load.
@@ -213,6 +223,7 @@ def register_load(
                         "body": body or {},
                         "timeout": timeout,
                         "attempts": attempts,
+                        "spread": spread,
                     }
                 )
             )
