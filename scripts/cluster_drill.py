@@ -305,7 +305,7 @@ class Drill:
             .call(
                 "GET",
                 "@search",
-                params={"portal_type": "IncomingDocument", "SearchableText": "luu tru"},
+                params={"portal_type": "IncomingDocument", "SearchableText": "lưu trữ"},
             )
             .json()
         )
