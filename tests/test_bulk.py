@@ -199,7 +199,7 @@ class TestCsvImport(ImportCase):
         self.assertEqual(refused, [])
         self.assertEqual((result.imported, result.skipped), (4, 0))
 
-        first = self.document("csv:d1")
+        first = self.document("csv:documents.csv:d1")
         self.assertEqual(first.arrival_number, 1)
         self.assertEqual(first.register, self.agency["so-den"].UID())
         self.assertEqual(first.arrival_date, datetime(2024, 3, 5, 9, 15))
@@ -214,16 +214,16 @@ class TestCsvImport(ImportCase):
         self.assertIn(("register", date(2024, 3, 5)), actions)
         self.assertEqual(history_of(first)[-1]["arrival_number"], 1)
 
-        second = self.document("csv:d2")
+        second = self.document("csv:documents.csv:d2")
         self.assertEqual(api.content.get_state(second), "completed")
         complete = [e for e in history_of(second) if e["action"] == "complete"]
         self.assertEqual(complete[0]["time"].date(), date(2024, 3, 20))
         self.assertEqual([o.portal_type for o in second.objectValues()], ["Annex"])
 
-        third = self.document("csv:d3")
+        third = self.document("csv:documents.csv:d3")
         self.assertEqual(third.getPhysicalPath()[-3:-1], ("2024", "04"))
 
-        issued = self.document("csv:o1")
+        issued = self.document("csv:documents.csv:o1")
         self.assertEqual(api.content.get_state(issued), "issued")
         self.assertEqual(
             (issued.number, issued.symbol, issued.issued_date),
@@ -294,19 +294,22 @@ class TestCsvImport(ImportCase):
         result = importer.run(self.write_csv(rows))
         reasons = dict(refused)
         self.assertEqual(result.imported, 2)
-        self.assertIn("arrival_date", reasons["csv:bad-date"])
-        self.assertIn("so-khong-co", reasons["csv:bad-agency"])
-        self.assertIn("Thư tình", reasons["csv:bad-type"])
-        self.assertIn("assigned", reasons["csv:bad-state"])
-        self.assertIn("already in register", reasons["csv:same-number"])
-        self.assertIn("outside", reasons["csv:escape"])
-        self.assertIn("does not exist", reasons["csv:missing-file"])
-        self.assertIn("number is empty", reasons["csv:no-number"])
-        self.assertIn("direction", reasons["csv:bad-direction"])
-        self.assertIn("id is empty", reasons["csv:line 13"])
-        self.assertIn("id repeated", reasons["csv:ok1 (line 14)"])
+        self.assertIn("arrival_date", reasons["csv:documents.csv:bad-date"])
+        self.assertIn("so-khong-co", reasons["csv:documents.csv:bad-agency"])
+        self.assertIn("Thư tình", reasons["csv:documents.csv:bad-type"])
+        self.assertIn("assigned", reasons["csv:documents.csv:bad-state"])
+        self.assertIn("already in register", reasons["csv:documents.csv:same-number"])
+        self.assertIn("outside", reasons["csv:documents.csv:escape"])
+        self.assertIn("does not exist", reasons["csv:documents.csv:missing-file"])
+        self.assertIn("number is empty", reasons["csv:documents.csv:no-number"])
+        self.assertIn("direction", reasons["csv:documents.csv:bad-direction"])
+        self.assertIn("id is empty", reasons["csv:documents.csv:line 13"])
+        self.assertIn("id repeated", reasons["csv:documents.csv:ok1 (line 14)"])
         self.assertEqual(len(refused), 11)
-        self.assertEqual(set(journal(self.portal)), {"csv:ok1", "csv:ok2"})
+        self.assertEqual(
+            set(journal(self.portal)),
+            {"csv:documents.csv:ok1", "csv:documents.csv:ok2"},
+        )
         # Nothing of a refused record was kept.
         catalog = api.portal.get_tool("portal_catalog")
         titles = [
@@ -344,7 +347,9 @@ class TestCsvImport(ImportCase):
         self.assertEqual(len(journal(self.portal)), 3)
         result = Importer(self.portal, batch=3).run(source)
         self.assertEqual((result.skipped, result.imported), (3, 4))
-        numbers = sorted(self.document(f"csv:r{i}").arrival_number for i in range(1, 8))
+        numbers = sorted(
+            self.document(f"csv:documents.csv:r{i}").arrival_number for i in range(1, 8)
+        )
         self.assertEqual(numbers, list(range(1, 8)))
         catalog = api.portal.get_tool("portal_catalog")
         self.assertEqual(
@@ -409,10 +414,12 @@ class TestEdxmlImport(ImportCase):
         result = importer.run(EdxmlSource(self.folder / "edxml"))
         reasons = dict(refused)
         self.assertEqual(result.imported, 2, reasons)
-        self.assertIn("status message", reasons["edxml:den/status_finish_06.edxml"])
-        self.assertIn("edXML", reasons["edxml:den/hong.edxml"])
+        self.assertIn(
+            "status message", reasons["edxml:edxml/den/status_finish_06.edxml"]
+        )
+        self.assertIn("edXML", reasons["edxml:edxml/den/hong.edxml"])
 
-        incoming = self.document("edxml:den/edoc_new.edxml")
+        incoming = self.document("edxml:edxml/den/edoc_new.edxml")
         self.assertEqual(incoming.portal_type, "IncomingDocument")
         self.assertEqual(incoming.arrival_number, 41)
         self.assertEqual(incoming.arrival_date, datetime(2019, 1, 17, 10, 20))
@@ -421,7 +428,7 @@ class TestEdxmlImport(ImportCase):
         self.assertEqual(api.content.get_state(incoming), "completed")
         self.assertTrue(incoming.main_file.size)
 
-        issued = self.document("edxml:di/qd-15.edxml")
+        issued = self.document("edxml:edxml/di/qd-15.edxml")
         self.assertEqual(issued.portal_type, "OutgoingDocument")
         self.assertEqual((issued.number, issued.symbol), (15, "15/VPCP-TTĐT"))
         self.assertEqual(issued.issued_date, date(2019, 1, 16))

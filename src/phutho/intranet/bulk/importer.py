@@ -39,6 +39,8 @@ from plone.dexterity.utils import addContentToContainer
 from plone.dexterity.utils import createContent
 from plone.dexterity.utils import iterSchemataForType
 from plone.namedfile.file import NamedBlobFile
+from Products.ZCatalog.ZCatalog import ZCatalog
+from types import SimpleNamespace
 from ZODB.POSException import ConflictError
 from zope.annotation.interfaces import IAnnotations
 from zope.schema import getFieldsInOrder
@@ -109,6 +111,7 @@ class Importer:
         }
         self._agencies = {}
         self._organs = None
+        self.batch_numbers = {}
 
     # -- the loop ----------------------------------------------------------------
 
@@ -156,6 +159,7 @@ class Importer:
         self.site._p_jar.cacheGC()
 
     def _import_one(self, record, outcome):
+        self.batch_numbers = outcome.numbers
         savepoint = transaction.savepoint(optimistic=True)
         try:
             document, register, year = self.store(record)
@@ -204,13 +208,16 @@ class Importer:
                 else "issued_date is empty"
             )
         fields = self.fields(record)
+        register = None
+        if numbered:
+            # Before the document exists: a catalog search now would index
+            # it before it is complete, and again at the commit.
+            register = self.register_of(SimpleNamespace(**fields), agency, record, when)
+            self.check_unique(register, record, when)
         document = add_document(agency, record.portal_type, when, **fields)
         self.attach_files(document, record)
         self.validate(document, fields, record.portal_type)
-        register = None
         if numbered:
-            register = self.register_of(document, agency, record, when)
-            self.check_unique(register, record, when)
             self.set_number(document, register, record)
         self.set_state(document, record, register, when)
         # No one created it here: the legacy system did.
@@ -365,9 +372,17 @@ class Importer:
         )
 
     def check_unique(self, register, record, when):
-        """A number is given once per register and year."""
-        for brain in self.catalog.unrestrictedSearchResults(
-            register_uid=register.UID(), register_number=record.number
+        """A number is given once per register and year: among what this
+        batch stored (not indexed yet) and in the catalog (searched without
+        indexing what the transaction queued, see :meth:`store`)."""
+        path = "/".join(register.getPhysicalPath())
+        if record.number in self.batch_numbers.get((path, when.year), ()):
+            raise Refused(
+                f"number {record.number} of {when.year} is given twice in "
+                f"register {register.getId()}"
+            )
+        for brain in ZCatalog.searchResults(
+            self.catalog, register_uid=register.UID(), register_number=record.number
         ):
             other = brain._unrestrictedGetObject()
             moment = (

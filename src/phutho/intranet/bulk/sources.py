@@ -8,7 +8,8 @@ CSV (UTF-8, a header row; ``;`` separates list items)::
     sender_name,sender_organ_id,recipients,signer_name,signer_position,
     urgency,secrecy,channel,description,file,annexes
 
-``id`` names the row (the import remembers it); ``direction`` is
+``id`` names the row (the import remembers it with the file's name: run
+again, the same file goes on where it stopped); ``direction`` is
 ``incoming`` or ``outgoing``; ``number`` the register number the legacy
 system gave (số đến, or the outgoing document's number); ``number_symbol``
 the sender's số/ký hiệu (incoming) or the full symbol (outgoing,
@@ -157,7 +158,7 @@ class CsvSource:
             seen = set()
             for line, row in enumerate(csv.DictReader(stream), start=2):
                 identifier = (row.get("id") or "").strip()
-                key = f"csv:{identifier or f'line {line}'}"
+                key = f"csv:{self.path.name}:{identifier or f'line {line}'}"
                 if not identifier:
                     yield Record(key=key, refusal="id is empty")
                     continue
@@ -267,7 +268,7 @@ class EdxmlSource:
         from phutho.intranet.exchange.model import DocumentMessage
         from phutho.intranet.exchange.reader import read_message
 
-        record = Record(key=f"edxml:{name}")
+        record = Record(key=f"edxml:{self.directory.name}/{name}")
         try:
             message = read_message(path.read_bytes())
         except EdXMLError as error:
