@@ -10,10 +10,11 @@ the earlier ones left in the clone):
 make-run        ``git clone`` of the repository, then ``make run`` as README
                 shows it: the first start creates the site and answers 200
                 with the Vietnamese title; ADMIN_PASSWORD, SMTP_HOST,
-                SMTP_PORT, MAIL_FROM, MAIL_FROM_NAME, PORT and HOST take
-                effect; a second start keeps the data; the admin password
-                changes as shown (scripts/admin_password.py); ``DEMO=0
-                SITE_ID=…`` creates a site without demo data.
+                SMTP_PORT, MAIL_FROM, MAIL_FROM_NAME, PUBLIC_URL, PORT and
+                HOST take effect; README's ``scripts/mail_demo.py`` lands
+                in the clerk's queue; a second start keeps the data; the
+                admin password changes as shown (scripts/admin_password.py);
+                ``DEMO=0 SITE_ID=…`` creates a site without demo data.
 backup-restore  docs/operations.md's backup (repozo + rsync, full then
                 incremental) of the running portal, its restore into a new
                 var/ with ``make run``, serving the same documents, numbers
@@ -62,6 +63,7 @@ import requests  # noqa: E402
 TITLE = "Cổng thông tin nội bộ tỉnh Phú Thọ"
 DEMO_PASSWORD = "PhuTho@2026"
 CLERK = ("vanthu.sokhcn", DEMO_PASSWORD)
+PUBLIC_URL = "https://congvanban.phutho.gov.vn/Plone"
 FIRST_START = 3600  # seconds: the first make run installs ~300 packages
 PDF = (REPO / "tests" / "fixtures" / "qd15.pdf").read_bytes()
 
@@ -112,6 +114,18 @@ def readme_command(part):
             if part in command:
                 return command
     raise DrillFailed(f"README.md shows no command with {part}")
+
+
+def readme_block_command(part):
+    """The line of a README.md code block that contains ``part``, without
+    its comment."""
+    fenced = False
+    for line in (REPO / "README.md").read_text().splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif fenced and part in line:
+            return line.split("  #", 1)[0].strip()
+    raise DrillFailed(f"README.md shows no command block line with {part}")
 
 
 def readable(url, auth):
@@ -219,6 +233,7 @@ class Drills:
             SMTP_PORT=2525,
             MAIL_FROM="congthongtin@phutho.gov.vn",
             MAIL_FROM_NAME="Cổng thông tin nội bộ",
+            PUBLIC_URL=PUBLIC_URL,
             MAILIN_PORT=free_port(),
         )
         started = time.monotonic()
@@ -251,12 +266,15 @@ class Drills:
                 },
                 f"mail settings: {settings}",
             )
+            public_url = admin.call("GET", "@registry/phutho.intranet.mail.public_url")
+            check(public_url == PUBLIC_URL, f"PUBLIC_URL: {public_url}")
             check(
                 not readable(f"{url}/@registry/plone.smtp_host", ("admin", "admin")),
                 "ADMIN_PASSWORD did not replace the default password",
             )
             clerk = Portal(url)
             clerk.call("GET", "co-quan/so-khcn")  # the demo data and its people
+            self.mail_demo(clerk, env)
             self.documents.append(clerk.registered_document("1/DT-BKHCN"))
         finally:
             service.stop()
@@ -324,6 +342,25 @@ class Drills:
             wait_for(self.site(port), 60, text=TITLE)  # the first site is still there
         finally:
             service.stop()
+
+    def mail_demo(self, clerk, env):
+        """README's ``python3 scripts/mail_demo.py`` (in another terminal,
+        with the listener's MAILIN_PORT) lands in Sở KH&CN's queue."""
+        command = readme_block_command("scripts/mail_demo.py")
+        out = run(["bash", "-c", command], cwd=self.clone, env=env)
+        check("Sent" in out, out)
+        deadline = time.monotonic() + 300
+        while True:
+            found = clerk.call(
+                "GET",
+                "co-quan/so-khcn/@search",
+                params={"portal_type": "IncomingDocument", "review_state": "received"},
+            )
+            titles = [item["title"] for item in found["items"]]
+            if any("215/SYT-NVY" in title for title in titles):
+                return
+            check(time.monotonic() < deadline, f"the mail did not land: {titles}")
+            time.sleep(2)
 
     def drill_backup_restore(self):
         check(self.documents, "needs the make-run drill first")
