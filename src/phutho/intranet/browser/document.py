@@ -20,7 +20,6 @@ from phutho.intranet.browser.utils import recipient_titles
 from phutho.intranet.browser.utils import row
 from phutho.intranet.browser.utils import secrecy_badge
 from phutho.intranet.browser.utils import SECRECY_TITLES
-from phutho.intranet.browser.utils import signer_text
 from phutho.intranet.browser.utils import state_title
 from phutho.intranet.browser.utils import urgency_badge
 from phutho.intranet.browser.utils import URGENCY_TITLES
@@ -31,6 +30,7 @@ from phutho.intranet.dates import format_date
 from phutho.intranet.dates import format_datetime
 from phutho.intranet.dates import parse_date
 from phutho.intranet.dates import today
+from phutho.intranet.reports.common import signer_line
 from phutho.intranet.workflow.assignment import assignments_of
 from phutho.intranet.workflow.assignment import is_overdue
 from phutho.intranet.workflow.assignment import OPEN_STATES
@@ -185,7 +185,7 @@ class DocumentView(BrowserView):
                 format_date(doc.processing_deadline),
                 overdue_badge() if self.own_deadline_passed() else None,
             ),
-            row(SIGNER_LABEL, signer_text(doc)),
+            row(SIGNER_LABEL, signer_line(doc)),
             row(schema["recipients"].title, "; ".join(doc.recipients or ())),
             row(schema["page_count"].title, doc.page_count),
         ]
@@ -209,7 +209,7 @@ class DocumentView(BrowserView):
                 unit.Title() if unit is not None else None,
             ),
             row(schema["drafter"].title, fullname(doc.drafter)),
-            row(SIGNER_LABEL, signer_text(doc)),
+            row(SIGNER_LABEL, signer_line(doc)),
             row(schema["internal_recipients"].title, "; ".join(internal)),
             row(schema["external_recipients"].title, "; ".join(external)),
             row(schema["copies"].title, doc.copies),

@@ -89,12 +89,6 @@ def document_number(document):
     return None
 
 
-def signer_text(document):
-    """The signature line: ``KT. Phó Giám đốc Nguyễn Văn A``."""
-    parts = (document.signer_authority, document.signer_position, document.signer_name)
-    return " ".join(part for part in parts if part)
-
-
 def recipient_titles(document):
     """Who an outgoing document goes to: agencies in the portal, then the
     others by name."""

@@ -17,17 +17,13 @@ from phutho.intranet.dates import format_date
 from phutho.intranet.dates import today
 from phutho.intranet.groups import group_member_ids
 from phutho.intranet.mail import pending
-from phutho.intranet.mail.compose import build_message
 from phutho.intranet.mail.notify import enabled
 from phutho.intranet.mail.notify import person
-from phutho.intranet.mail.notify import preferences_url
+from phutho.intranet.mail.notify import send_items
 from phutho.intranet.mail.preferences import wants
 from phutho.intranet.mail.render import deadline_note
 from phutho.intranet.mail.render import item_for
-from phutho.intranet.mail.render import render
 from phutho.intranet.mail.render import tr
-from phutho.intranet.mail.send import send
-from phutho.intranet.mail.send import site_sender
 from phutho.intranet.workflow.assignment import assignments_of
 from phutho.intranet.workflow.assignment import earliest_deadline
 from phutho.intranet.workflow.assignment import OPEN_STATES
@@ -130,16 +126,7 @@ def send_digest(user_id, items, day):
             default="Your documents in the portal today:",
         )
     )
-    text, html = render(fullname, intro, items, preferences_url())
-    msg = build_message(
-        subject,
-        text,
-        site_sender(),
-        [(fullname, email)],
-        html=html,
-        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
-    )
-    return send(msg)
+    return send_items(fullname, email, subject, intro, items)
 
 
 def run_digest(day=None, limit=DEFAULT_BATCH):

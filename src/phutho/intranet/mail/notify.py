@@ -74,6 +74,12 @@ def send_now(user_id, items, subject):
             default="The portal has news for you:",
         )
     )
+    return send_items(fullname, email, subject, intro, items)
+
+
+def send_items(fullname, email, subject, intro, items):
+    """Queue one mail of ``items`` (text and HTML) to a person, marked as
+    automatic so that out-of-office replies stay away; its Message-ID."""
     text, html = render(fullname, intro, items, preferences_url())
     msg = build_message(
         subject,
