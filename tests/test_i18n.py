@@ -772,5 +772,8 @@ class TestPloneGaps(unittest.TestCase):
             / "LC_MESSAGES"
             / "plone.po"
         )
-        translated = {m for m, e in messages(plone_vi).items() if e["msgstr"]}
+        # Fuzzy entries are not compiled: gaps as the empty ones are.
+        translated = {
+            m for m, e in messages(plone_vi).items() if e["msgstr"] and not e["fuzzy"]
+        }
         self.assertEqual(sorted(set(messages(ours)) & translated), [])

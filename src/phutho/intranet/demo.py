@@ -8,6 +8,7 @@ only reads it, and does so idempotently (what exists is left as is).
 from datetime import timedelta
 from phutho.intranet.content.storage import add_document
 from phutho.intranet.dates import today
+from phutho.intranet.forms.setup import install_forms
 from phutho.intranet.groups import agency_group_id
 from phutho.intranet.groups import unit_group_id
 from phutho.intranet.schedule.demo import import_calendar
@@ -209,6 +210,7 @@ def import_demo(context=None):
         _publish(obj)
     count = import_documents(data, folder)
     import_calendar(folder)
+    install_forms(portal)
     logger.info(
         "Demo data imported: %d agencies, %d documents", len(data["agencies"]), count
     )

@@ -11,6 +11,7 @@ clerk as its author.
 from plone.app.layout.viewlets.content import (
     DocumentBylineViewlet as PloneDocumentBylineViewlet,
 )
+from Products.PlonePAS.browser.member import PASMemberView
 
 # Types whose items people write and sign as authors.
 AUTHORED_TYPES = frozenset(
@@ -28,3 +29,32 @@ class DocumentBylineViewlet(PloneDocumentBylineViewlet):
         if not context_state.is_view_template():
             return False
         return super().show()
+
+
+# What Plone's listings get for an item whose catalog entry names no
+# creator: no byline, nobody looked up.
+NOBODY = {
+    "username": "",
+    "description": "",
+    "language": "",
+    "home_page": "",
+    "name_or_id": "",
+    "location": "",
+    "fullname": "",
+}
+
+
+class MemberInfoView(PASMemberView):
+    """``@@pas_member`` that takes an item without a creator.
+
+    Agencies, units, registers and period folders name no creator in the
+    catalog (protect/people.py), so their ``Creator`` metadata is
+    ``Missing.Value``; Plone's folder listings pass it to ``info``, whose
+    memoize cannot hash it: every listing of agencies answered 500 to
+    signed-in people.
+    """
+
+    def info(self, userid=None):
+        if userid is not None and not isinstance(userid, str):
+            return dict(NOBODY)
+        return super().info(userid)

@@ -1,4 +1,5 @@
-"""Forms that guess right: what a new outgoing draft starts with.
+"""Forms that guess right: what a new outgoing draft starts with, and
+choices that start empty.
 
 The drafter is the person drafting and the drafting unit is theirs (a
 công văn's symbol is built from it), as z3c.form "default" values of the
@@ -6,10 +7,13 @@ add form's widgets: the schema keeps no default (a document created
 through the API names its unit), and the person can still choose another.
 """
 
+from phutho.intranet import _
 from phutho.intranet.content.outgoing import IOutgoingDocument
 from phutho.intranet.work.people import worker
 from plone import api
+from z3c.form.interfaces import ISelectWidget
 from z3c.form.widget import ComputedWidgetAttribute
+from z3c.form.widget import StaticWidgetAttribute
 
 
 def _drafting_unit(adapter):
@@ -32,3 +36,12 @@ DraftingUnitDefault = ComputedWidgetAttribute(
     _drafting_unit, field=IOutgoingDocument["drafting_unit"]
 )
 DrafterDefault = ComputedWidgetAttribute(_drafter, field=IOutgoingDocument["drafter"])
+
+
+# Every select of a single choice offers "Chọn…" first: a required choice
+# without a value (a new form) starts empty rather than on its first
+# option, in our add forms, Plone's and easyform's alike (issue 13).
+SelectPrompt = StaticWidgetAttribute(True, widget=ISelectWidget)
+SelectPromptMessage = StaticWidgetAttribute(
+    _("label_choose", default="Choose…"), widget=ISelectWidget
+)
