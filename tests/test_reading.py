@@ -295,6 +295,10 @@ class TestExtractionRules(unittest.TestCase):
         text = extract_text(io.BytesIO(data), "pdf", len(data))
         found = propose(text, [("UBND tỉnh Phú Thọ", "000.00.00.H43")], [])
         self.assertEqual(found["number_symbol"], "15/QĐ-UBND")
+        self.assertEqual(found["organ_id"], "000.00.00.H43")
+        # No signature block: the heading's agency is not taken for the
+        # signer's position.
+        self.assertNotIn("signer_position", found)
 
     def test_mail(self):
         found = propose_from_mail(

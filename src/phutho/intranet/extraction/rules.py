@@ -273,8 +273,10 @@ def snap_position(run):
     return run
 
 
-def find_signer(lines):
-    """``(authority, position, name, index of the block)`` from the end."""
+def find_signer(lines, heading=()):
+    """``(authority, position, name, index of the block)`` from the end;
+    the ``heading`` lines (the agency in capitals above the number) are no
+    position, in a short text without a signature block."""
     start = max(0, len(lines) - 40)
     authority = position = name = ""
     block = None
@@ -306,7 +308,12 @@ def find_signer(lines):
     else:
         for line in reversed(tail[-12:]):
             match = _UPPER_RUN.search(line)
-            if match and len(match.group("run")) > 3 and not line.startswith("-"):
+            if (
+                match
+                and len(match.group("run")) > 3
+                and not line.startswith("-")
+                and line.strip() not in heading
+            ):
                 position = snap_position(match.group("run").strip(" .,"))
                 break
     return authority, position, name, block
@@ -398,7 +405,7 @@ def propose(text, agencies=(), types=()):
         result["document_type"] = token
     if subject:
         result["subject"] = subject
-    authority, position, name, _block = find_signer(lines)
+    authority, position, name, _block = find_signer(lines, heading=candidates)
     if authority:
         result["signer_authority"] = authority
     if position:
