@@ -116,6 +116,7 @@ def demo_agency():
 class Portal:
     def __init__(self, url, auth):
         self.url = url.rstrip("/")
+        self.registers = {}
         self.session = requests.Session()
         self.session.auth = auth
         self.session.headers.update(
@@ -132,7 +133,12 @@ class Portal:
         return response
 
     def register_uid(self, agency):
-        return self.call("GET", f"co-quan/{agency}/so-den").json()["UID"]
+        # Asked once: HAProxy alternates between idle instances, and a
+        # fourth request per document sent every creation to the same one.
+        if agency not in self.registers:
+            register = self.call("GET", f"co-quan/{agency}/so-den").json()
+            self.registers[agency] = register["UID"]
+        return self.registers[agency]
 
     def registered(self, agency, symbol):
         """Create an incoming document with a file and register it;
