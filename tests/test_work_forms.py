@@ -111,6 +111,36 @@ class TestIntake(FormsCase):
             self.texts(browser, "#dashboard-to-register .phutho-work-title a"),
         )
 
+    def test_dashboards_lead_to_the_forms_that_start_work(self):
+        transaction.commit()
+        browser = self.browser(CLERK)
+        browser.open(f"{self.portal.absolute_url()}/@@documents-dashboard")
+        links = {
+            link.get("id"): link.get("href")
+            for link in html.fromstring(browser.contents).cssselect(
+                "#dashboard-start a"
+            )
+        }
+        self.assertEqual(
+            links["start-add-incoming-so-khcn"],
+            f"{self.agency.absolute_url()}/++add++IncomingDocument",
+        )
+        self.assertEqual(
+            links["start-intake-tiep-nhan-van-ban-giay"], self.intake.absolute_url()
+        )
+        browser.getLink(id="start-intake-tiep-nhan-van-ban-giay").click()
+        self.assertEqual(browser.url, self.intake.absolute_url())
+        # A specialist drafts; she files nothing.
+        browser = self.browser(SPECIALIST)
+        browser.open(f"{self.portal.absolute_url()}/@@documents-dashboard")
+        ids = [
+            link.get("id")
+            for link in html.fromstring(browser.contents).cssselect(
+                "#dashboard-start a"
+            )
+        ]
+        self.assertEqual(ids, ["start-add-outgoing-so-khcn"])
+
     def test_the_documents_rules_refuse_at_the_field(self):
         transaction.commit()
         before = len(self.received())

@@ -16,7 +16,10 @@ from phutho.intranet.browser.utils import secrecy_badge
 from phutho.intranet.browser.utils import urgency_badge
 from phutho.intranet.content.agency import IAgency
 from phutho.intranet.exc import InvalidDataError
+from phutho.intranet.forms.intake import intake_forms
 from phutho.intranet.groups import unit_group_id
+from phutho.intranet.permissions import AddIncomingDocument
+from phutho.intranet.permissions import AddOutgoingDocument
 from phutho.intranet.work import sections as work_sections
 from phutho.intranet.work.people import units_of
 from phutho.intranet.work.people import worker as current_worker
@@ -143,6 +146,57 @@ class DocumentsDashboard(BrowserView):
         )
         if self.section is not None:
             self.update_section()
+
+    def start_links(self):
+        """Where new work starts, one click from the dashboard: filing an
+        incoming document (its add form, the intake forms), drafting an
+        outgoing one, in each of the person's agencies that allows it."""
+        links, files = [], False
+        agencies = [self.agency] if self.agency is not None else self.worker.agencies
+        for agency in agencies:
+            url = agency.absolute_url()
+            suffix = f" — {agency.Title()}" if len(agencies) > 1 else ""
+            if api.user.has_permission(AddIncomingDocument, obj=agency):
+                files = True
+                links.append(
+                    {
+                        "id": f"add-incoming-{agency.getId()}",
+                        "title": translate(
+                            _(
+                                "label_add_incoming",
+                                default="Add an incoming document (văn bản đến)",
+                            ),
+                            context=self.request,
+                        )
+                        + suffix,
+                        "url": f"{url}/++add++IncomingDocument",
+                    }
+                )
+            if api.user.has_permission(AddOutgoingDocument, obj=agency):
+                links.append(
+                    {
+                        "id": f"add-outgoing-{agency.getId()}",
+                        "title": translate(
+                            _(
+                                "label_add_outgoing",
+                                default="Draft an outgoing document (văn bản đi)",
+                            ),
+                            context=self.request,
+                        )
+                        + suffix,
+                        "url": f"{url}/++add++OutgoingDocument",
+                    }
+                )
+        if files:
+            links.extend(
+                {
+                    "id": f"intake-{form.getId()}",
+                    "title": form.Title(),
+                    "url": form.absolute_url(),
+                }
+                for form in intake_forms()
+            )
+        return links
 
     # -- the overview ------------------------------------------------------------
 

@@ -176,6 +176,14 @@ class IncomingIntake(Action):
         return None
 
 
+def intake_forms():
+    """The forms (that the user may open) whose actions file an incoming
+    document: where a clerk files paper without the add form."""
+    catalog = api.portal.get_tool("portal_catalog")
+    forms = (brain.getObject() for brain in catalog(portal_type="EasyForm"))
+    return [form for form in forms if "IncomingIntake" in (form.actions_model or "")]
+
+
 IncomingIntakeAction = ActionFactory(
     IncomingIntake,
     _("label_intake_action", default="File as an incoming document"),
