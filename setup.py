@@ -79,6 +79,9 @@ setup(
             # its measures (scripts/reading_measure.py): edit distances.
             "numpy",
             "rapidfuzz",
+            # The clock drill (scripts/drills.py): the wall clock moved,
+            # the monotonic clock left alone.
+            "time-machine",
         ],
         # Shared databases for several instances (docs/operations.md).
         # RelStorage with the pinned binary driver: RelStorage[postgresql]
