@@ -28,8 +28,9 @@ make-test       ``make test TESTRUNNER_ARGS="-m test_numbering"`` (README).
 bench           ``make bench COUNT=1000`` (README's quick look).
 clock           the in-process tests with ``zope-testrunner`` called
                 directly under TZ=UTC and TZ=Asia/Ho_Chi_Minh, at 16:30 and at
-                17:30 UTC on the last day of a month (libfaketime): the
-                province's day and month differ from UTC's at 17:00.
+                17:30 UTC on the last day of a month (scripts/at_time.py,
+                time-machine): the province's day and month differ from
+                UTC's at 17:00.
 
 Ports are free ones; every wait has a timeout. WORK=dir keeps the work
 directory there (default: a temporary one, deleted when all passed).
@@ -493,9 +494,8 @@ class Drills:
 
     def drill_clock(self):
         """In-process tests at both sides of 17:00 UTC on a month's last
-        day, in UTC and in the province's zone."""
-        faketime = shutil.which("faketime")
-        check(faketime, "faketime is not installed (scripts/system-deps.sh)")
+        day, in UTC and in the province's zone (scripts/at_time.py moves
+        the wall clock)."""
         # In-process modules only: those that start clusters, instances or
         # Chromium run once in ``make test``, four more times would not fit
         # in CI.
@@ -515,31 +515,23 @@ class Drills:
                     30,
                     tzinfo=datetime.timezone.utc,
                 )
-                # Only the wall clock is faked: with a faked monotonic clock
-                # every timed wait (a lock's timeout) never ends.
-                env = clean_environment(TZ=zone, FAKETIME_DONT_FAKE_MONOTONIC=1)
-                local = moment.astimezone(
-                    datetime.timezone(datetime.timedelta(hours=7))
-                    if zone != "UTC"
-                    else datetime.timezone.utc
-                )
                 started = time.monotonic()
                 run(
                     [
-                        faketime,
-                        "-f",
-                        f"@{local:%Y-%m-%d %H:%M:%S}",
-                        REPO / ".venv" / "bin" / "zope-testrunner",
+                        REPO / ".venv" / "bin" / "python",
+                        REPO / "scripts" / "at_time.py",
+                        moment.isoformat(),
                         "--path=tests",
                         f"--tests-pattern={pattern}",
                     ],
                     cwd=REPO,
-                    env=env,
+                    env=clean_environment(TZ=zone),
                     timeout=1800,
                 )
                 print(
                     f"    TZ={zone} at {moment:%Y-%m-%d %H:%M} UTC: passed in "
-                    f"{time.monotonic() - started:.0f}s"
+                    f"{time.monotonic() - started:.0f}s",
+                    flush=True,
                 )
 
 
