@@ -17,9 +17,8 @@ command -v tesseract >/dev/null || packages+=(tesseract-ocr)
 command -v gs >/dev/null || packages+=(ghostscript)
 command -v qpdf >/dev/null || packages+=(qpdf)
 fc-list 2>/dev/null | grep -qi "liberation serif" || packages+=(fonts-liberation2)
-# docs/operations.md's blob backup, and the drills' clock (scripts/drills.py).
+# docs/operations.md's blob backup.
 command -v rsync >/dev/null || packages+=(rsync)
-command -v faketime >/dev/null || packages+=(faketime)
 # make cluster's load balancer and the perf suite's load generator (issue 14).
 [ -x /usr/sbin/haproxy ] || packages+=(haproxy)
 command -v wrk >/dev/null || packages+=(wrk)
