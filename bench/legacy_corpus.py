@@ -99,7 +99,11 @@ def rows(count, agencies, years, pdfs, seed=30):
     rng = random.Random(seed)
     first, last = years
     start = datetime(first, 1, 2, 7, 30)
-    span = datetime(last, 12, 30, 17, 0) - start
+    # Not after yesterday: a legacy system has no documents from the future
+    # (and their completion dates, up to 20 days later, stay in the past).
+    end = min(datetime(last, 12, 30, 17, 0), datetime.now() - timedelta(days=21))
+    end = max(end, start + timedelta(days=1))
+    span = end - start
     numbers = {}
     for serial in range(count):
         agency = agencies[serial % len(agencies)]
