@@ -272,6 +272,30 @@ class TestCsvImport(ImportCase):
         do_transition(fresh, "register", data={"register": self.agency["so-den"].UID()})
         self.assertEqual(fresh.arrival_number, 8)
 
+    def test_dates_after_today_are_refused(self):
+        rows = [
+            self.incoming("ok", 1),
+            self.incoming("future-arrival", 2, arrival_date="05/03/2099 09:15"),
+            self.incoming("future-letter", 3, document_date="01/03/2099"),
+            self.incoming(
+                "future-completion",
+                4,
+                state="completed",
+                completed_date="05/03/2099 10:00",
+            ),
+        ]
+        importer, refused = self.importer()
+        result = importer.run(self.write_csv(rows))
+        reasons = dict(refused)
+        self.assertEqual(result.imported, 1)
+        self.assertEqual(
+            reasons["csv:documents.csv:future-arrival"],
+            "arrival_date 05/03/2099 is after today",
+        )
+        self.assertIn("document_date", reasons["csv:documents.csv:future-letter"])
+        self.assertIn("completed_date", reasons["csv:documents.csv:future-completion"])
+        self.assertEqual(last_number(self.agency["so-den"], 2099), 0)
+
     def test_refusals_say_why_and_the_rest_is_stored(self):
         (self.folder.parent / "secret.pdf").write_bytes(b"%PDF-1.4 secret")
         self.addCleanup((self.folder.parent / "secret.pdf").unlink)

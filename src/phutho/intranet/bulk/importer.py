@@ -28,6 +28,7 @@ from phutho.intranet.bulk.sources import EdxmlSource
 from phutho.intranet.content.storage import add_document
 from phutho.intranet.content.vocabularies import document_types
 from phutho.intranet.dates import localize
+from phutho.intranet.dates import now
 from phutho.intranet.exc import PortalError
 from phutho.intranet.numbering.api import check_register
 from phutho.intranet.numbering.counter import counters_of
@@ -55,6 +56,8 @@ JOURNAL = "phutho.intranet.bulk.imported"
 BATCH_ATTEMPTS = 5
 ACTOR = "legacy-import"
 FILE_FIELD = {INCOMING: "main_file", OUTGOING: "signed_file"}
+# The dates of a record that cannot lie in the future.
+PAST_DATES = ("document_date", "arrival_date", "issued_date")
 
 
 def journal(site):
@@ -207,6 +210,7 @@ class Importer:
                 if record.direction == INCOMING
                 else "issued_date is empty"
             )
+        self.check_past(record)
         fields = self.fields(record)
         register = None
         if numbered:
@@ -230,6 +234,21 @@ class Importer:
         document.modification_date = stamp
         document.reindexObject()
         return document, register, when.year if when else None
+
+    def check_past(self, record):
+        """A legacy system's documents are history: a date after now is a
+        typo or a swapped day and month, refused rather than filed in a
+        future month (and numbered in a year that has not begun)."""
+        dates = {name: record.fields.get(name) for name in PAST_DATES}
+        dates["completed_date"] = record.completed
+        latest = now()
+        for name, value in dates.items():
+            if value is None:
+                continue
+            if not isinstance(value, datetime):
+                value = datetime(value.year, value.month, value.day)
+            if localize(value) > latest:
+                raise Refused(f"{name} {value:%d/%m/%Y} is after today")
 
     def agency_of(self, record):
         """The record's agency; an edXML message's from its addresses,
