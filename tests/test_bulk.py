@@ -119,9 +119,12 @@ class ImportCase(unittest.TestCase):
         self.portal = self.layer["portal"]
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
         self.agency = agency(self.portal, "so-khcn")
-        self.folder = Path(tempfile.mkdtemp(prefix="phutho-bulk-"))
-        self.addCleanup(shutil.rmtree, self.folder)
-        (self.folder / "files").mkdir()
+        # The export in a folder of its own: a file "outside" it (../) is
+        # then in this test's own directory, not in the shared /tmp.
+        root = Path(tempfile.mkdtemp(prefix="phutho-bulk-"))
+        self.addCleanup(shutil.rmtree, root)
+        self.folder = root / "export"
+        (self.folder / "files").mkdir(parents=True)
         (self.folder / "files" / "qd.pdf").write_bytes(PDF)
         (self.folder / "files" / "phu-luc.pdf").write_bytes(PDF)
 
