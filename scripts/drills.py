@@ -45,6 +45,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import sys
 import tempfile
 import time
@@ -346,7 +347,21 @@ class Drills:
 
     def mail_demo(self, clerk, env):
         """README's ``python3 scripts/mail_demo.py`` (in another terminal,
-        with the listener's MAILIN_PORT) lands in Sở KH&CN's queue."""
+        with the listener's MAILIN_PORT, once make run said the listener is
+        up: it starts listening a few seconds after the portal answers)
+        lands in Sở KH&CN's queue."""
+        port = int(env["MAILIN_PORT"])
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=5).close()
+                break
+            except OSError as error:
+                check(
+                    time.monotonic() < deadline,
+                    f"phutho-mailin is not listening on {port}: {error}",
+                )
+                time.sleep(1)
         command = readme_block_command("scripts/mail_demo.py")
         out = run(["bash", "-c", command], cwd=self.clone, env=env)
         check("Sent" in out, out)
