@@ -52,6 +52,11 @@ from email.message import EmailMessage  # noqa: E402
 from phutho.intranet.demo import load_data  # noqa: E402
 from phutho.intranet.testing_cluster import register_load  # noqa: E402
 from phutho.intranet.testing_cluster import summary  # noqa: E402
+from phutho.intranet.testing_drills import check  # noqa: E402
+from phutho.intranet.testing_drills import clean_environment  # noqa: E402
+from phutho.intranet.testing_drills import DrillFailed  # noqa: E402
+from phutho.intranet.testing_drills import FIRST_START  # noqa: E402
+from phutho.intranet.testing_drills import wait_for  # noqa: E402
 from phutho.intranet.testing_instances import documented_commands  # noqa: E402
 from phutho.intranet.testing_instances import DocumentedCommands  # noqa: E402
 from phutho.intranet.testing_instances import free_port  # noqa: E402
@@ -62,46 +67,6 @@ import requests  # noqa: E402
 
 PASSWORD = "PhuTho@2026"
 PDF = (REPO / "tests" / "fixtures" / "qd15.pdf").read_bytes()
-FIRST_START = 3600  # the first make run installs ~300 packages
-
-
-class DrillFailed(AssertionError):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise DrillFailed(message)
-
-
-def clean_environment(**extra):
-    """A newcomer's shell: none of this process's venv or settings."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")
-        and not k.startswith(("PHUTHO_", "SMTP_", "MAIL_", "MAILIN_", "ADMIN_", "PG"))
-        and k not in ("PORT", "HOST", "INSTANCES", "INSTANCE_PORTS", "CLUSTER_VAR")
-    }
-    bindir = str(Path(sys.executable).parent)
-    env["PATH"] = ":".join(p for p in env.get("PATH", "").split(":") if p != bindir)
-    env.update({k: str(v) for k, v in extra.items()})
-    return env
-
-
-def wait_for(url, timeout, text=None, auth=None):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            response = requests.get(url, auth=auth, timeout=30)
-            last = response.status_code
-            if last == 200 and (text is None or text in response.text):
-                return response
-        except requests.RequestException as error:
-            last = repr(error)
-        time.sleep(1)
-    raise DrillFailed(f"{url} did not answer within {timeout}s: {last}")
 
 
 def demo_agency():

@@ -55,6 +55,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from phutho.intranet import testing_postgres  # noqa: E402
+from phutho.intranet.testing_drills import check  # noqa: E402
+from phutho.intranet.testing_drills import clean_environment  # noqa: E402
+from phutho.intranet.testing_drills import DrillFailed  # noqa: E402
+from phutho.intranet.testing_drills import FIRST_START  # noqa: E402
+from phutho.intranet.testing_drills import wait_for  # noqa: E402
 from phutho.intranet.testing_instances import documented_commands  # noqa: E402
 from phutho.intranet.testing_instances import DocumentedCommands  # noqa: E402
 from phutho.intranet.testing_instances import free_port  # noqa: E402
@@ -66,47 +71,7 @@ TITLE = "Cổng thông tin nội bộ tỉnh Phú Thọ"
 DEMO_PASSWORD = "PhuTho@2026"
 CLERK = ("vanthu.sokhcn", DEMO_PASSWORD)
 PUBLIC_URL = "https://congvanban.phutho.gov.vn/Plone"
-FIRST_START = 3600  # seconds: the first make run installs ~300 packages
 PDF = (REPO / "tests" / "fixtures" / "qd15.pdf").read_bytes()
-
-
-class DrillFailed(AssertionError):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise DrillFailed(message)
-
-
-def clean_environment(**extra):
-    """A newcomer's shell: none of this process's venv or Python paths."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")
-        and not k.startswith(("PHUTHO_", "SMTP_", "MAIL_", "MAILIN_", "ADMIN_"))
-    }
-    bindir = str(Path(sys.executable).parent)
-    env["PATH"] = ":".join(p for p in env.get("PATH", "").split(":") if p != bindir)
-    env.update({k: str(v) for k, v in extra.items()})
-    return env
-
-
-def wait_for(url, timeout, auth=None, status=200, text=None):
-    """GET ``url`` until it answers ``status`` (and contains ``text``)."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            response = requests.get(url, auth=auth, timeout=30)
-            last = response.status_code
-            if last == status and (text is None or text in response.text):
-                return response
-        except requests.RequestException as error:
-            last = repr(error)
-        time.sleep(1)
-    raise DrillFailed(f"{url} did not answer {status} within {timeout}s: {last}")
 
 
 def readme_command(part):

@@ -165,7 +165,9 @@ def _refuse(name, message):
     return InvalidDataError(message, field=name)
 
 
-def _one(form, name):
+def one_value(form, name):
+    """The single value of request parameter ``name``, stripped ("" when
+    absent); several values are refused with 400 naming the parameter."""
     value = form.get(name)
     if isinstance(value, (list, tuple)):
         value = value[0] if len(value) == 1 else None
@@ -187,7 +189,7 @@ def build_query(form, context):
     criteria, query = {}, {}
     ranges = {}
     for name, (index, kind, _label, vocabulary) in FIELDS.items():
-        value = _one(form, name)
+        value = one_value(form, name)
         if not value:
             continue
         if len(value) > MAX_TEXT:
@@ -235,12 +237,12 @@ def build_query(form, context):
             query[index] = {"query": ends["min"], "range": "min"}
         else:
             query[index] = {"query": ends["max"], "range": "max"}
-    sort = _one(form, "sort_on") or "relevance"
+    sort = one_value(form, "sort_on") or "relevance"
     if sort not in SORTS:
         raise _refuse(
             "sort_on", _("error_search_sort", default="sort on a catalog index.")
         )
-    order = _one(form, "sort_order") or "descending"
+    order = one_value(form, "sort_order") or "descending"
     if order not in ORDERS:
         raise _refuse(
             "sort_order",

@@ -13,6 +13,7 @@ from BTrees.IIBTree import intersection
 from phutho.intranet import _
 from phutho.intranet.exc import InvalidDataError
 from phutho.intranet.reports.common import type_title
+from phutho.intranet.search.advanced import one_value
 from phutho.intranet.search.advanced import words
 from plone import api
 from zope.i18n import translate
@@ -56,30 +57,19 @@ def searchable_types():
     return sorted(types)
 
 
-def _one(form, name):
-    value = form.get(name)
-    if isinstance(value, (list, tuple)):
-        if len(value) != 1:
-            raise InvalidDataError(
-                _("error_search_one_value", default="Send one value."), field=name
-            )
-        value = value[0]
-    return str(value).strip() if value not in (None, "") else ""
-
-
 def build_query(form, context=None):
     """``(query, chosen)`` from request parameters: ``SearchableText``
     (plain words), the facets' values, ``path`` (inside the portal),
     ``sort_on`` (relevance, newest, title). ``chosen`` is what was asked,
     as texts (the page's links and the API's answer)."""
     query, chosen = {}, {}
-    text = _one(form, "SearchableText")[:MAX_TEXT]
+    text = one_value(form, "SearchableText")[:MAX_TEXT]
     plain = words(text) if text else None
     if plain:
         query["SearchableText"] = prefixed(plain)
         chosen["SearchableText"] = text
     for name, index in FACET_INDEXES.items():
-        value = _one(form, name)
+        value = one_value(form, name)
         if not value:
             continue
         if name == "document_year":
@@ -98,7 +88,7 @@ def build_query(form, context=None):
             field="portal_type",
         )
     query.setdefault("portal_type", types)
-    path = _one(form, "path")
+    path = one_value(form, "path")
     if path:
         portal_path = "/".join(api.portal.get().getPhysicalPath())
         if not (path == portal_path or path.startswith(portal_path + "/")):
@@ -108,7 +98,7 @@ def build_query(form, context=None):
             )
         query["path"] = path
         chosen["path"] = path
-    sort = _one(form, "sort_on") or ("relevance" if plain else "newest")
+    sort = one_value(form, "sort_on") or ("relevance" if plain else "newest")
     if sort not in SORTS:
         raise InvalidDataError(
             _("error_search_sort", default="sort on a catalog index."),

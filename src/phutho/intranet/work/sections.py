@@ -22,6 +22,7 @@ from phutho.intranet.dates import parse_date
 from phutho.intranet.dates import to_datetime
 from phutho.intranet.dates import today
 from phutho.intranet.exc import InvalidDataError
+from phutho.intranet.search.advanced import one_value
 from phutho.intranet.search.advanced import words
 from phutho.intranet.workflow.assignment import OPEN_STATES
 from plone import api
@@ -316,17 +317,6 @@ def base_query(section, worker, context=None):
     return query
 
 
-def _one(form, name):
-    value = form.get(name)
-    if isinstance(value, (list, tuple)):
-        if len(value) != 1:
-            raise InvalidDataError(
-                _("error_search_one_value", default="Send one value."), field=name
-            )
-        value = value[0]
-    return str(value).strip() if value not in (None, "") else ""
-
-
 def _vocabulary(name, context):
     return [t.value for t in getUtility(IVocabularyFactory, name)(context)]
 
@@ -345,7 +335,7 @@ def read_filters(form, section, context, units=()):
     """
     filters = {}
     for name in FILTERS:
-        value = _one(form, name)
+        value = one_value(form, name)
         if not value:
             continue
         if name == "period" and value not in PERIODS:
@@ -389,13 +379,13 @@ def read_filters(form, section, context, units=()):
 
 def read_sort(form, section):
     """``(sort name, order)`` asked, else the section's own."""
-    sort = _one(form, "sort_on")
+    sort = one_value(form, "sort_on")
     if sort and sort not in section.sorts:
         raise InvalidDataError(
             _("error_search_sort", default="sort on a catalog index."),
             field="sort_on",
         )
-    order = _one(form, "sort_order")
+    order = one_value(form, "sort_order")
     if order and order not in ORDERS:
         raise InvalidDataError(
             _(
