@@ -15,6 +15,7 @@ from phutho.intranet.testing_instances import DEMO_PASSWORD
 from phutho.intranet.testing_instances import environment
 from phutho.intranet.testing_instances import free_port
 from phutho.intranet.testing_instances import REPO
+from phutho.intranet.testing_instances import start_client
 from phutho.intranet.testing_instances import ZopeInstance
 
 import json
@@ -112,7 +113,6 @@ class RunningCluster:
 
 # -- the load -------------------------------------------------------------------------
 
-CLIENT = "from phutho.intranet.testing_cluster import client_main; client_main()"
 LOST = (502, 503, 504)
 
 
@@ -227,15 +227,7 @@ def register_load(
                     }
                 )
             )
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-c", CLIENT, str(job)],
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                    env=environment(),
-                )
-            )
+            processes.append(start_client(__name__, job))
         if during is not None:
             time.sleep(max(0, start_at - time.time()))
             during(start_at)

@@ -305,19 +305,25 @@ def run_clients(jobs, user, password=DEMO_PASSWORD, timeout=120, total_timeout=9
                     }
                 )
             )
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-c", CLIENT, str(job)],
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                    env=environment(),
-                )
-            )
+            processes.append(start_client(__name__, job))
         return _collect(processes, total_timeout)
 
 
-CLIENT = "from phutho.intranet.testing_instances import client_main; client_main()"
+def start_client(module, job):
+    """An OS process of its own running ``module.client_main`` on the job
+    file ``job`` (JSON); its output is the answer."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from {module} import client_main; client_main()",
+            str(job),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment(),
+    )
 
 
 def _collect(processes, total_timeout):
