@@ -27,10 +27,10 @@ buildout        ``bash scripts/check-buildout.sh`` (README's buildout).
 make-test       ``make test TESTRUNNER_ARGS="-m test_numbering"`` (README).
 bench           ``make bench COUNT=1000`` (README's quick look).
 clock           the in-process tests with ``zope-testrunner`` called
-                directly under TZ=UTC and TZ=Asia/Ho_Chi_Minh, at 16:30 and at
-                17:30 UTC on the last day of a month (scripts/at_time.py,
-                time-machine): the province's day and month differ from
-                UTC's at 17:00.
+                directly, four times (scripts/at_time.py, time-machine): each
+                of TZ=UTC and TZ=Asia/Ho_Chi_Minh once before and once after
+                17:00 UTC, on 30/11 (the province's month changes) and on
+                31/12 (its year changes, registers restart at 1).
 
 Ports are free ones; every wait has a timeout. WORK=dir keeps the work
 directory there (default: a temporary one, deleted when all passed).
@@ -489,35 +489,34 @@ class Drills:
             r"^test_(?!operations|workflow_matrix|cluster|reading_cluster"
             r"|work_journeys|\w*chromium)",
         )
-        last_day = datetime.date(2026, 11, 30)
-        for zone in ("UTC", "Asia/Ho_Chi_Minh"):
-            for hour in (16, 17):
-                moment = datetime.datetime(
-                    last_day.year,
-                    last_day.month,
-                    last_day.day,
-                    hour,
-                    30,
-                    tzinfo=datetime.timezone.utc,
-                )
-                started = time.monotonic()
-                run(
-                    [
-                        REPO / ".venv" / "bin" / "python",
-                        REPO / "scripts" / "at_time.py",
-                        moment.isoformat(),
-                        "--path=tests",
-                        f"--tests-pattern={pattern}",
-                    ],
-                    cwd=REPO,
-                    env=clean_environment(TZ=zone),
-                    timeout=1800,
-                )
-                print(
-                    f"    TZ={zone} at {moment:%Y-%m-%d %H:%M} UTC: passed in "
-                    f"{time.monotonic() - started:.0f}s",
-                    flush=True,
-                )
+        # Each zone on both sides of 17:00 UTC, at a month's end and at the
+        # year's (registers restart at 1 on 1 January, province time).
+        moments = [
+            ("UTC", datetime.datetime(2026, 11, 30, 16, 30)),
+            ("Asia/Ho_Chi_Minh", datetime.datetime(2026, 11, 30, 17, 30)),
+            ("Asia/Ho_Chi_Minh", datetime.datetime(2026, 12, 31, 16, 30)),
+            ("UTC", datetime.datetime(2026, 12, 31, 17, 30)),
+        ]
+        for zone, moment in moments:
+            moment = moment.replace(tzinfo=datetime.timezone.utc)
+            started = time.monotonic()
+            run(
+                [
+                    REPO / ".venv" / "bin" / "python",
+                    REPO / "scripts" / "at_time.py",
+                    moment.isoformat(),
+                    "--path=tests",
+                    f"--tests-pattern={pattern}",
+                ],
+                cwd=REPO,
+                env=clean_environment(TZ=zone),
+                timeout=1800,
+            )
+            print(
+                f"    TZ={zone} at {moment:%Y-%m-%d %H:%M} UTC: passed in "
+                f"{time.monotonic() - started:.0f}s",
+                flush=True,
+            )
 
 
 ORDER = [
