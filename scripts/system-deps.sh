@@ -22,6 +22,8 @@ command -v rsync >/dev/null || packages+=(rsync)
 # make cluster's load balancer and the perf suite's load generator (issue 14).
 [ -x /usr/sbin/haproxy ] || packages+=(haproxy)
 command -v wrk >/dev/null || packages+=(wrk)
+# README's mail-in example (swaks), run by the make-run drill.
+command -v swaks >/dev/null || packages+=(swaks)
 
 if [ ${#packages[@]} -eq 0 ]; then
   exit 0
