@@ -4,6 +4,8 @@ portal over real HTTP."""
 
 from email.message import EmailMessage
 from imapclient import IMAPClient
+from pathlib import Path
+from phutho.intranet.content.utils import find_agency
 from phutho.intranet.mail.account import ensure_service_account
 from phutho.intranet.mail.testing import Dovecot
 from phutho.intranet.mail.testing import in_ci
@@ -13,15 +15,39 @@ from phutho.intranet.mailin.imap import poll_once
 from phutho.intranet.mailin.receive import received_index
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import PHUTHO_DEMO_SERVER_TESTING
+from plone import api
+from plone.app.uuid.utils import uuidToObject
 
+import configparser
 import email
 import email.policy
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
 import transaction
 import unittest
 
 MAILBOX = "vanthu.sokhcn@phutho.gov.vn"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 USER, PASSWORD = "mailin", "Mailin@2026-imap"
+OPERATIONS = Path(__file__).resolve().parent.parent / "docs" / "operations.md"
+BIN = Path(sys.executable).parent
+
+
+def documented_config():
+    """The ingester's config file as docs/operations.md shows it (the
+    ``ini`` block with an ``[imap:…]`` section), parsed as phutho-mailin
+    parses it."""
+    blocks = re.findall(r"```ini\n(.*?)```", OPERATIONS.read_text("utf-8"), re.S)
+    samples = [block for block in blocks if "[imap:" in block]
+    if len(samples) != 1:
+        raise AssertionError(f"{OPERATIONS}: expected one sample with [imap:…]")
+    config = configparser.ConfigParser(interpolation=None)
+    config.read_string(samples[0])
+    return config
 
 
 def mail(subject, body="Nội dung thư", pdf=True, message_id=None):
@@ -40,7 +66,9 @@ def mail(subject, body="Nội dung thư", pdf=True, message_id=None):
 
 
 @unittest.skipUnless(Dovecot.available() or in_ci(), "Dovecot is not installed")
-class TestIMAPPolling(unittest.TestCase):
+class IMAPCase(unittest.TestCase):
+    """The portal served over HTTP, its service account, a Dovecot."""
+
     layer = PHUTHO_DEMO_SERVER_TESTING
 
     def setUp(self):
@@ -90,6 +118,8 @@ class TestIMAPPolling(unittest.TestCase):
             if agency_uid == self.agency.UID()
         }
 
+
+class TestIMAPPolling(IMAPCase):
     def test_ingested_exactly_once_refused_to_error_folder(self):
         imap = self.imap()
         for index in range(5):
@@ -173,3 +203,126 @@ class TestIMAPPolling(unittest.TestCase):
             poll_once(self.box, self.client, max_size=10**6)["delivered"], 1
         )
         self.assertIn("down@syt.hanam.gov.vn", self.received())
+
+
+class TestIMAPOnceCommand(IMAPCase):
+    """``phutho-mailin --config var/mailin.cfg --imap-once`` as
+    docs/operations.md documents it (the cron alternative to the resident
+    process): the installed console script, run as a process of its own,
+    with the documented config file where only the addresses, ports and
+    secrets of this test differ."""
+
+    def config_file(self):
+        config = documented_config()
+        (name,) = [s for s in config.sections() if s.startswith("imap:")]
+        self.assertEqual(config[name]["address"], MAILBOX)
+        config["portal"].update(
+            url=self.portal.absolute_url(), user=USER, password=PASSWORD
+        )
+        # The test's Dovecot listens without TLS on a free port.
+        config[name].update(
+            host="127.0.0.1",
+            port=str(self.dovecot.port),
+            ssl="false",
+            user="vanthu.sokhcn",
+            password="imap-secret",
+        )
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        path = os.path.join(directory.name, "mailin.cfg")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            config.write(stream)
+        return path, config[name]
+
+    def run_once(self, path):
+        """Run the command; it must end by itself (not stay resident)."""
+        environment = {
+            k: v for k, v in os.environ.items() if not k.startswith("MAILIN_")
+        }
+        started = time.monotonic()
+        process = subprocess.run(
+            [str(BIN / "phutho-mailin"), "--config", path, "--imap-once"],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env=environment,
+        )
+        return process, time.monotonic() - started
+
+    def test_imap_once_command_as_documented(self):
+        path, box = self.config_file()
+        imap = self.imap()
+        imap.append(
+            box["folder"],
+            mail(
+                "Công văn 21/SYT về việc lấy ý kiến",
+                message_id="<once-good@syt.hanam.gov.vn>",
+            ),
+        )
+        # No subject, no text, no file: nothing a clerk could register.
+        imap.append(
+            box["folder"],
+            b"From: x@example.org\r\nTo: "
+            + MAILBOX.encode()
+            + b"\r\nMessage-ID: <once-empty@example.org>\r\n\r\n \r\n",
+        )
+        imap.logout()
+
+        process, seconds = self.run_once(path)
+        output = process.stdout
+        self.assertEqual(process.returncode, 0, output + process.stderr)
+        self.assertLess(seconds, 120)
+        lines = output.splitlines()
+        good = [line for line in lines if "<once-good@syt.hanam.gov.vn>" in line]
+        bad = [line for line in lines if "<once-empty@example.org>" in line]
+        self.assertEqual(len(good), 1, output)
+        self.assertIn("accepted: 1 created", good[0])
+        self.assertEqual(len(bad), 1, output)
+        self.assertIn("refused: 554 5.6.0", bad[0])
+        self.assertIn("so-khcn: {'delivered': 1, 'refused': 1, 'deferred': 0}", lines)
+
+        received = self.received()
+        self.assertEqual(set(received), {"once-good@syt.hanam.gov.vn"})
+        document = uuidToObject(
+            received["once-good@syt.hanam.gov.vn"], unrestricted=True
+        )
+        self.assertEqual(document.portal_type, "IncomingDocument")
+        self.assertEqual(find_agency(document).UID(), self.agency.UID())
+        self.assertEqual(document.channel, "email")
+        # Waiting in the agency's queue for its clerk to register.
+        self.assertEqual(api.content.get_state(document), "received")
+        self.assertIsNone(document.arrival_number)
+        self.assertEqual(document.main_file.filename, "van-ban.pdf")
+        self.assertEqual(document.main_file.data, PDF)
+
+        imap = self.imap()
+        self.assertEqual(self.folder(imap, box["folder"]), [])
+        done = self.folder(imap, box["done_folder"])
+        self.assertEqual(
+            [m["Message-ID"] for m in done], ["<once-good@syt.hanam.gov.vn>"]
+        )
+        errors = self.folder(imap, box["error_folder"])
+        self.assertEqual(len(errors), 2)  # the message and its report
+        (original,) = [
+            m for m in errors if m["Message-ID"] == "<once-empty@example.org>"
+        ]
+        (report,) = [m for m in errors if m is not original]
+        self.assertTrue(report["Subject"].startswith("[phutho-mailin] Refused"))
+        self.assertIn("554 5.6.0", report.get_content())
+        self.assertIn("<once-empty@example.org>", report.get_content())
+        imap.logout()
+
+        # Run again (the next cron run): nothing new anywhere.
+        process, seconds = self.run_once(path)
+        self.assertEqual(process.returncode, 0, process.stdout + process.stderr)
+        self.assertIn(
+            "so-khcn: {'delivered': 0, 'refused': 0, 'deferred': 0}",
+            process.stdout.splitlines(),
+        )
+        self.assertNotIn("once-", process.stdout)
+        self.assertEqual(self.received(), received)
+        imap = self.imap()
+        self.assertEqual(len(self.folder(imap, box["done_folder"])), 1)
+        self.assertEqual(len(self.folder(imap, box["error_folder"])), 2)
+        imap.logout()

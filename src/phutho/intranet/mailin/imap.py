@@ -54,6 +54,12 @@ def _move(imap, uids, folder):
         imap.expunge(uids)
 
 
+def _message_id(original_headers):
+    """The Message-ID of a message's headers, for the log line."""
+    headers = email.message_from_bytes(original_headers, policy=email.policy.compat32)
+    return (headers.get("Message-ID") or "(no Message-ID)").strip()
+
+
 def _report(original_headers, reason, mailbox):
     """A short message explaining a refusal, for the error folder."""
     headers = email.message_from_bytes(original_headers, policy=email.policy.compat32)
@@ -102,27 +108,54 @@ def poll_once(mailbox, client, max_size):
                 imap.append(mailbox.error_folder, _report(headers, reason, mailbox))
                 _move(imap, [uid], mailbox.error_folder)
                 counts["refused"] += 1
-                logger.info("%s: message %s too large, moved", mailbox.name, uid)
+                logger.info(
+                    "%s: message %s %s refused: %s",
+                    mailbox.name,
+                    uid,
+                    _message_id(headers),
+                    reason,
+                )
                 continue
             raw = imap.fetch([uid], ["BODY.PEEK[]"])[uid][b"BODY[]"]
             try:
-                client.deliver(raw, [mailbox.address])
+                answer = client.deliver(raw, [mailbox.address])
             except PermanentFailure as failure:
                 reason = f"{failure.smtp_code} {failure.message}"
                 imap.append(mailbox.error_folder, _report(headers, reason, mailbox))
                 _move(imap, [uid], mailbox.error_folder)
                 counts["refused"] += 1
-                logger.info("%s: message %s refused: %s", mailbox.name, uid, reason)
+                logger.info(
+                    "%s: message %s %s refused: %s",
+                    mailbox.name,
+                    uid,
+                    _message_id(headers),
+                    reason,
+                )
                 continue
             except TemporaryFailure as failure:
                 counts["deferred"] += (
                     len(uids) - counts["delivered"] - counts["refused"]
                 )
-                logger.warning("%s: deferred: %s", mailbox.name, failure)
+                logger.warning(
+                    "%s: message %s %s deferred (left in %s): %s",
+                    mailbox.name,
+                    uid,
+                    _message_id(headers),
+                    mailbox.folder,
+                    failure,
+                )
                 break
             imap.add_flags([uid], [b"\\Seen"])
             _move(imap, [uid], mailbox.done_folder)
             counts["delivered"] += 1
+            logger.info(
+                "%s: message %s %s accepted: %d created, %d already there",
+                mailbox.name,
+                uid,
+                _message_id(headers),
+                len(answer.get("created") or ()),
+                len(answer.get("duplicates") or ()),
+            )
     if any(counts.values()):
         logger.info("%s: %s", mailbox.name, counts)
     return counts

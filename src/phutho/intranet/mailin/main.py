@@ -168,6 +168,7 @@ def main(argv=None):
     parser.add_argument("--verbose", "-v", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(
+        stream=sys.stdout,  # as documented: one line per message, for the log file
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
@@ -187,7 +188,12 @@ def main(argv=None):
         limit = max_size(config, client)
         failed = 0
         for box in mailboxes(config):
-            counts = poll_once(box, client, limit)
+            try:
+                counts = poll_once(box, client, limit)
+            except Exception as error:  # one unreachable mailbox: go on
+                logger.error("%s: polling failed: %s", box.name, error)
+                failed += 1
+                continue
             print(f"{box.name}: {counts}", flush=True)
             failed += counts["deferred"]
         return 1 if failed else 0
