@@ -1,4 +1,5 @@
-"""The whole permission matrix of both document workflows.
+"""The whole permission matrix of the document workflows and the work
+calendar's.
 
 Every cell — persona × secrecy × state × permission, catalog listing and
 transition — is asserted against the policy written out below, by hand,
@@ -15,15 +16,22 @@ by its unit ``cntt`` (head: truongphong, handler: chuyenvien) with the
 unit ``bcvt`` co-ordinating; outgoing ones are drafted in ``cntt`` by
 chuyenvien. Incoming documents that another agency recalls come from Sở
 Nội vụ (``so-noi-vu``).
+
+The weeks of Sở KH&CN's work calendar are checked the same way, each state
+reached by every way the clerk can take it there, with the permissions
+their appointment gets from them.
 """
 
 from AccessControl import getSecurityManager
 from collections import Counter
 from datetime import timedelta
+from phutho.intranet.content.workcalendar import monday_of
 from phutho.intranet.dates import today
 from phutho.intranet.exc import WorkflowRefusedError
 from phutho.intranet.groups import agency_group_id
 from phutho.intranet.groups import unit_group_id
+from phutho.intranet.schedule.setup import CALENDAR_ID
+from phutho.intranet.schedule.weeks import week_id
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import create_incoming
 from phutho.intranet.testing import create_outgoing
@@ -297,6 +305,79 @@ OUTGOING_ENDS = {
     "replace": "replaced",
 }
 
+# -- the work calendar's weeks --------------------------------------------------------
+# A week of Sở KH&CN's work calendar (lịch công tác): not a document, no
+# secrecy. Its clerks (every clerk of the agency, of either register) write
+# and publish it, its leaders read the draft, its officials read it once it
+# is published to the agency, everyone once it is public. Webmasters (Site
+# Administrators) look after the calendars like the rest of the site.
+
+CALENDAR_PERMISSIONS = {
+    "view": "View",
+    "access": "Access contents information",
+    "modify": "Modify portal content",
+    "delete": "Delete objects",
+    "add": "Add portal content",
+    "add_entry": "phutho.intranet: Add CalendarEntry",
+}
+# An appointment has no workflow of its own: the week's state decides.
+ENTRY_PERMISSIONS = ("view", "access", "modify", "delete")
+
+CALENDAR_CLERKS = {"clerk", "plain_clerk", "secret_clerk"}
+
+
+def calendar_capacities(persona):
+    """The capacities ``persona`` has on a week of Sở KH&CN's calendar."""
+    found = {"everyone"}
+    if persona in AGENCY_PEOPLE:
+        found.add("official")
+    if persona in CALENDAR_CLERKS:
+        found.add("clerk")
+    if persona in ("leader", "webmaster"):
+        found.add(persona)
+    return found
+
+
+WRITERS = {"clerk", "webmaster"}
+_writing = {"modify": WRITERS, "add": WRITERS, "add_entry": WRITERS}
+_published = {**_writing, "delete": {"webmaster"}}  # cancelled, not deleted
+
+CALENDAR = {
+    "draft": (
+        {
+            "view": {"clerk", "leader", "webmaster"},
+            "access": {"clerk", "leader", "webmaster"},
+            **_writing,
+            "delete": WRITERS,
+        },
+        {"publish_internal": WRITERS, "publish_public": WRITERS},
+    ),
+    "internal": (
+        {"view": {"official", "webmaster"}, "access": {"official", "webmaster"}}
+        | _published,
+        {"publish_public": WRITERS, "retract": WRITERS},
+    ),
+    "public": (
+        {"view": {"everyone"}, "access": {"everyone"}} | _published,
+        {"publish_internal": WRITERS, "retract": WRITERS},
+    ),
+}
+CALENDAR_ENDS = {
+    "publish_internal": "internal",
+    "publish_public": "public",
+    "retract": "draft",
+}
+# How each week gets to its state: the states it went through.
+CALENDAR_PATHS = (
+    ("draft",),
+    ("draft", "internal"),
+    ("draft", "public"),
+    ("draft", "internal", "draft"),
+    ("draft", "public", "draft"),
+    ("draft", "internal", "public"),
+    ("draft", "public", "internal"),
+)
+
 
 def as_user(portal, persona):
     if PERSONAS[persona] is None:
@@ -311,6 +392,9 @@ class MatrixCase(unittest.TestCase):
     permissions = None
     ends = None
     workflow = None
+    # What tells the documents of one state apart: their secrecy level.
+    variants = SECRECY
+    variants_label = "secrecy levels and variants"
 
     def setUp(self):
         self.portal = self.layer["portal"]
@@ -319,7 +403,7 @@ class MatrixCase(unittest.TestCase):
         self.catalog = api.portal.get_tool("portal_catalog")
         self.wftool = api.portal.get_tool("portal_workflow")
         self.cells = Counter()  # (kind, persona, permission or transition)
-        self.seen = set()  # (state, secrecy, persona, permission)
+        self.seen = set()  # (state, variant, persona, permission)
         self.ran = Counter()  # transition -> runs that succeeded
         self.refused = Counter()  # transition -> attempts refused
         self.counter = 0
@@ -355,41 +439,54 @@ class MatrixCase(unittest.TestCase):
 
     # -- the checks --------------------------------------------------------------------
 
-    def check(self, document, state, secrecy, policy, offered):
+    def variant_of(self, document):
+        return document.secrecy
+
+    def capacities_of(self, persona, document):
+        return capacities(persona, document.secrecy != "normal", self.direction)
+
+    def cell_keys(self):
+        """What :meth:`check` asserts for each persona."""
+        return [*self.permissions, "listed"]
+
+    def check(self, document, state, variant, policy, offered):
         """Assert every cell of ``document`` in ``state``."""
         self.assertEqual(api.content.get_state(document), state)
-        self.assertEqual(document.secrecy, secrecy)
-        secret = secrecy != "normal"
+        self.assertEqual(self.variant_of(document), variant)
         for persona in PERSONAS:
-            has = capacities(persona, secret, self.direction)
+            has = self.capacities_of(persona, document)
             as_user(self.portal, persona)
             security = getSecurityManager()
             for key, permission in self.permissions.items():
                 expected = bool(has & policy.get(key, set()))
                 with self.subTest(
-                    state=state, secrecy=secrecy, persona=persona, permission=key
+                    state=state, variant=variant, persona=persona, permission=key
                 ):
                     self.assertEqual(
                         bool(security.checkPermission(permission, document)), expected
                     )
                 self.cells["permission", persona, key] += 1
-                self.seen.add((state, secrecy, persona, key))
+                self.seen.add((state, variant, persona, key))
             with self.subTest(
-                state=state, secrecy=secrecy, persona=persona, cell="listed"
+                state=state, variant=variant, persona=persona, cell="listed"
             ):
                 listed = bool(self.catalog(UID=document.UID()))
                 self.assertEqual(listed, bool(has & policy.get("view", set())))
             self.cells["listed", persona, "listed"] += 1
-            self.seen.add((state, secrecy, persona, "listed"))
-            self.check_transitions(document, state, secrecy, persona, has, offered)
+            self.seen.add((state, variant, persona, "listed"))
+            self.check_more(document, state, variant, persona, has, policy)
+            self.check_transitions(document, state, variant, persona, has, offered)
 
-    def check_transitions(self, document, state, secrecy, persona, has, offered):
+    def check_more(self, document, state, variant, persona, has, policy):
+        """Cells a workflow adds (the signed-in ``persona`` is current)."""
+
+    def check_transitions(self, document, state, variant, persona, has, offered):
         """Offered ones are listed and run; the others are refused."""
         listed = {t["id"] for t in self.wftool.getTransitionsFor(document)}
         for transition in sorted(self.ends):
             expected = bool(has & offered.get(transition, set()))
             with self.subTest(
-                state=state, secrecy=secrecy, persona=persona, transition=transition
+                state=state, variant=variant, persona=persona, transition=transition
             ):
                 self.assertEqual(transition in listed, expected)
                 if expected:
@@ -446,14 +543,14 @@ class MatrixCase(unittest.TestCase):
             "the matrix covers every permission the workflow manages",
         )
         expected = {
-            (state, secrecy, persona, key)
-            for state, secrecy in variants
+            (state, variant, persona, key)
+            for state, variant in variants
             for persona in PERSONAS
-            for key in [*self.permissions, "listed"]
+            for key in self.cell_keys()
         }
         self.assertEqual(self.seen, expected, "every cell asserted")
         self.assertEqual({s for s, _ in variants}, set(states), "every state reached")
-        self.assertEqual({x for _, x in variants}, set(SECRECY))
+        self.assertEqual({x for _, x in variants}, set(self.variants))
         for transition in self.ends:
             if transition == "replace":  # nobody's: the system runs it
                 self.assertEqual(self.ran[transition], 0)
@@ -468,7 +565,7 @@ class MatrixCase(unittest.TestCase):
             by_kind[kind] += count
         print(
             f"\n  {self.workflow}: {total} cells over {len(variants)} documents "
-            f"({len(states)} states x {len(SECRECY)} secrecy levels and variants): "
+            f"({len(states)} states x {len(self.variants)} {self.variants_label}): "
             + ", ".join(f"{k} {v}" for k, v in sorted(by_kind.items()))
         )
         print("    by persona: " + ", ".join(f"{p} {by_persona[p]}" for p in PERSONAS))
@@ -687,3 +784,94 @@ class TestOutgoingMatrix(MatrixCase):
             self.check(document, "draft", secrecy, policy, offered)
             variants.append(("draft", secrecy))
         self.report(OUTGOING, variants)
+
+
+class TestCalendarMatrix(MatrixCase):
+    permissions = CALENDAR_PERMISSIONS
+    ends = CALENDAR_ENDS
+    workflow = "phutho_calendar_workflow"
+    variants = tuple(">".join(path) for path in CALENDAR_PATHS)
+    variants_label = "ways there"
+
+    def setUp(self):
+        super().setUp()
+        self.calendar = self.agency[CALENDAR_ID]
+        self.entries = {}  # week UID -> its appointment
+
+    def variant_of(self, week):
+        """The states ``week`` went through, from its history."""
+        history = week.workflow_history[self.workflow]
+        return ">".join(entry["review_state"] for entry in history)
+
+    def capacities_of(self, persona, week):
+        return calendar_capacities(persona)
+
+    def cell_keys(self):
+        return [
+            *super().cell_keys(),
+            *(f"entry_{key}" for key in ENTRY_PERMISSIONS),
+            "entry_listed",
+        ]
+
+    def data_for(self, week, transition):
+        return {}
+
+    def check_more(self, week, state, variant, persona, has, policy):
+        """The week's appointment: what the week allows, it allows."""
+        entry = self.entries[week.UID()]
+        security = getSecurityManager()
+        for key in ENTRY_PERMISSIONS:
+            expected = bool(has & policy.get(key, set()))
+            with self.subTest(state=state, variant=variant, persona=persona, entry=key):
+                allowed = security.checkPermission(self.permissions[key], entry)
+                self.assertEqual(bool(allowed), expected)
+            self.cells["entry", persona, f"entry_{key}"] += 1
+            self.seen.add((state, variant, persona, f"entry_{key}"))
+        with self.subTest(
+            state=state, variant=variant, persona=persona, entry="listed"
+        ):
+            listed = bool(self.catalog(UID=entry.UID()))
+            self.assertEqual(listed, bool(has & policy.get("view", set())))
+        self.cells["entry", persona, "entry_listed"] += 1
+        self.seen.add((state, variant, persona, "entry_listed"))
+
+    def week(self):
+        """A new week of the calendar with one appointment, written by
+        the clerk as a clerk does."""
+        self.counter += 1
+        start = monday_of(today()) + timedelta(days=7 * (20 + self.counter))
+        as_user(self.portal, "clerk")
+        week = api.content.create(
+            container=self.calendar,
+            type="WorkWeek",
+            id=week_id(start),
+            week_start=start,
+        )
+        entry = api.content.create(
+            container=week,
+            type="CalendarEntry",
+            title="Giao ban lãnh đạo Sở",
+            day=start + timedelta(days=1),
+            start_time="08:00",
+            place="Phòng họp số 1",
+        )
+        self.entries[week.UID()] = entry
+        return week
+
+    def walk(self, path):
+        """A week taken through ``path`` by the clerk."""
+        week = self.week()
+        for state in path[1:]:
+            transition = "retract" if state == "draft" else f"publish_{state}"
+            self.act("clerk", week, transition, comment="Chuyển bước")
+        return week
+
+    def test_matrix(self):
+        variants = []
+        for path in CALENDAR_PATHS:
+            week = self.walk(path)
+            state = path[-1]
+            policy, offered = CALENDAR[state]
+            self.check(week, state, ">".join(path), policy, offered)
+            variants.append((state, ">".join(path)))
+        self.report(CALENDAR, variants)
