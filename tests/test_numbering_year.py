@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from datetime import timezone
 from phutho.intranet.dates import format_date
+from phutho.intranet.dates import today
 from phutho.intranet.numbering.api import last_number
 from phutho.intranet.numbering.symbol import format_number
 from phutho.intranet.reports import periods
@@ -38,11 +39,15 @@ def utc(*parts):
     return datetime(*parts, tzinfo=timezone.utc).timestamp()
 
 
+# The year ending (2026 today; a later one when the suite runs later, so
+# that the demo documents, made on the real clock, never fall in the year
+# after it).
+YEAR = max(2026, today().year)
 # 23:59:30 and 00:00:30 in the province.
-LAST_OF_2026 = utc(2026, 12, 31, 16, 59, 30)
-FIRST_OF_2027 = utc(2026, 12, 31, 17, 0, 30)
-LAST_OF_NOVEMBER = utc(2026, 11, 30, 16, 59, 30)
-FIRST_OF_DECEMBER = utc(2026, 11, 30, 17, 0, 30)
+LAST_OF_YEAR = utc(YEAR, 12, 31, 16, 59, 30)
+FIRST_OF_NEXT_YEAR = utc(YEAR, 12, 31, 17, 0, 30)
+LAST_OF_NOVEMBER = utc(YEAR, 11, 30, 16, 59, 30)
+FIRST_OF_DECEMBER = utc(YEAR, 11, 30, 17, 0, 30)
 
 
 @contextmanager
@@ -111,54 +116,54 @@ class CalendarCase(unittest.TestCase):
 
 
 class TestYearChange(CalendarCase):
-    """31/12/2026 16:59:30 UTC is 23:59:30 in the province (2026 goes on);
-    17:00:30 UTC is 00:00:30 on 01/01/2027: number 1 again."""
+    """31/12/2026 16:59:30 UTC is 23:59:30 in the province (2026's numbers
+    go on); 17:00:30 UTC is 00:00:30 on 01/01/2027: number 1 again."""
 
     def check_incoming_year_change(self):
-        base = last_number(self.incoming, 2026)
-        late = self.registered(LAST_OF_2026)
-        first = self.registered(FIRST_OF_2027)
-        second = self.registered(FIRST_OF_2027 + 5)
+        base = last_number(self.incoming, YEAR)
+        late = self.registered(LAST_OF_YEAR)
+        first = self.registered(FIRST_OF_NEXT_YEAR)
+        second = self.registered(FIRST_OF_NEXT_YEAR + 5)
 
         self.assertEqual(late.arrival_number, base + 1)
         self.assertEqual((first.arrival_number, second.arrival_number), (1, 2))
-        self.assertEqual(last_number(self.incoming, 2026), base + 1)
-        self.assertEqual(last_number(self.incoming, 2027), 2)
-        self.assertEqual(format_date(late.arrival_date), "31/12/2026")
+        self.assertEqual(last_number(self.incoming, YEAR), base + 1)
+        self.assertEqual(last_number(self.incoming, YEAR + 1), 2)
+        self.assertEqual(format_date(late.arrival_date), f"31/12/{YEAR}")
         self.assertEqual(late.arrival_date.strftime("%H:%M"), "23:59")
-        self.assertEqual(format_date(first.arrival_date), "01/01/2027")
+        self.assertEqual(format_date(first.arrival_date), f"01/01/{YEAR + 1}")
         self.assertEqual(first.arrival_date.strftime("%H:%M"), "00:00")
 
-        ours_2027 = {("01/01/2027", "01"), ("01/01/2027", "02")}
-        ours_2026 = ("31/12/2026", format_number(base + 1))
-        for period in (periods.year(2027), periods.month(2027, 1)):
+        new_year = {(f"01/01/{YEAR + 1}", "01"), (f"01/01/{YEAR + 1}", "02")}
+        old_year = (f"31/12/{YEAR}", format_number(base + 1))
+        for period in (periods.year(YEAR + 1), periods.month(YEAR + 1, 1)):
             with self.subTest(period=period):
-                self.assertEqual(self.entries(self.incoming, period), ours_2027)
-        for period in (periods.year(2026), periods.month(2026, 12)):
+                self.assertEqual(self.entries(self.incoming, period), new_year)
+        for period in (periods.year(YEAR), periods.month(YEAR, 12)):
             with self.subTest(period=period):
                 entries = self.entries(self.incoming, period)
-                self.assertIn(ours_2026, entries)
-                self.assertFalse(entries & ours_2027)
+                self.assertIn(old_year, entries)
+                self.assertFalse(entries & new_year)
 
     def check_outgoing_year_change(self):
-        base = last_number(self.outgoing, 2026)
-        late = self.issued(self.signed(), LAST_OF_2026)
-        first = self.issued(self.signed(), FIRST_OF_2027)
+        base = last_number(self.outgoing, YEAR)
+        late = self.issued(self.signed(), LAST_OF_YEAR)
+        first = self.issued(self.signed(), FIRST_OF_NEXT_YEAR)
 
         self.assertEqual(late.number, base + 1)
         self.assertEqual(first.number, 1)
         self.assertEqual(first.symbol, "01/SKHCN-CNTT")
         self.assertEqual(late.symbol, f"{format_number(base + 1)}/SKHCN-CNTT")
-        self.assertEqual(format_date(late.issued_date), "31/12/2026")
-        self.assertEqual(format_date(first.issued_date), "01/01/2027")
-        self.assertEqual(last_number(self.outgoing, 2027), 1)
+        self.assertEqual(format_date(late.issued_date), f"31/12/{YEAR}")
+        self.assertEqual(format_date(first.issued_date), f"01/01/{YEAR + 1}")
+        self.assertEqual(last_number(self.outgoing, YEAR + 1), 1)
         self.assertEqual(
-            self.entries(self.outgoing, periods.year(2027)),
-            {("01/01/2027", "01/SKHCN-CNTT")},
+            self.entries(self.outgoing, periods.year(YEAR + 1)),
+            {(f"01/01/{YEAR + 1}", "01/SKHCN-CNTT")},
         )
-        in_2026 = self.entries(self.outgoing, periods.year(2026))
-        self.assertIn(("31/12/2026", late.symbol), in_2026)
-        self.assertNotIn(("01/01/2027", "01/SKHCN-CNTT"), in_2026)
+        in_old_year = self.entries(self.outgoing, periods.year(YEAR))
+        self.assertIn((f"31/12/{YEAR}", late.symbol), in_old_year)
+        self.assertNotIn((f"01/01/{YEAR + 1}", "01/SKHCN-CNTT"), in_old_year)
 
     def test_incoming_process_in_utc(self):
         with process_zone("UTC"):
@@ -182,23 +187,23 @@ class TestMonthChange(CalendarCase):
     UTC is 01/12: the month periods split there, the numbers go on."""
 
     def check_month_change(self):
-        base = last_number(self.incoming, 2026)
+        base = last_number(self.incoming, YEAR)
         november = self.registered(LAST_OF_NOVEMBER)
         december = self.registered(FIRST_OF_DECEMBER)
         self.assertEqual(
             (november.arrival_number, december.arrival_number), (base + 1, base + 2)
         )
-        last_day = ("30/11/2026", format_number(base + 1))
-        first_day = ("01/12/2026", format_number(base + 2))
-        in_november = self.entries(self.incoming, periods.month(2026, 11))
-        in_december = self.entries(self.incoming, periods.month(2026, 12))
+        last_day = (f"30/11/{YEAR}", format_number(base + 1))
+        first_day = (f"01/12/{YEAR}", format_number(base + 2))
+        in_november = self.entries(self.incoming, periods.month(YEAR, 11))
+        in_december = self.entries(self.incoming, periods.month(YEAR, 12))
         self.assertIn(last_day, in_november)
         self.assertNotIn(first_day, in_november)
         # The demo documents may have arrived on 01/12 too (the real clock).
         self.assertIn(first_day, in_december)
         self.assertNotIn(last_day, in_december)
-        self.assertEqual(format_date(november.arrival_date), "30/11/2026")
-        self.assertEqual(format_date(december.arrival_date), "01/12/2026")
+        self.assertEqual(format_date(november.arrival_date), f"30/11/{YEAR}")
+        self.assertEqual(format_date(december.arrival_date), f"01/12/{YEAR}")
         first_of_december = periods.date_range(
             december.arrival_date.date(), december.arrival_date.date()
         )
