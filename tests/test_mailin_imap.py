@@ -8,6 +8,7 @@ from pathlib import Path
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.mail.account import ensure_service_account
 from phutho.intranet.mail.testing import Dovecot
+from phutho.intranet.mail.testing import free_port
 from phutho.intranet.mail.testing import in_ci
 from phutho.intranet.mailin.client import PortalClient
 from phutho.intranet.mailin.imap import MailboxConfig
@@ -212,7 +213,9 @@ class TestIMAPOnceCommand(IMAPCase):
     with the documented config file where only the addresses, ports and
     secrets of this test differ."""
 
-    def config_file(self):
+    def config_file(self, change=None):
+        """The documented config with this test's addresses, written with
+        mode 600; ``change(config, section)`` edits it before."""
         config = documented_config()
         (name,) = [s for s in config.sections() if s.startswith("imap:")]
         self.assertEqual(config[name]["address"], MAILBOX)
@@ -227,6 +230,8 @@ class TestIMAPOnceCommand(IMAPCase):
             user="vanthu.sokhcn",
             password="imap-secret",
         )
+        if change is not None:
+            change(config, name)
         directory = tempfile.TemporaryDirectory()
         self.addCleanup(directory.cleanup)
         path = os.path.join(directory.name, "mailin.cfg")
@@ -326,3 +331,54 @@ class TestIMAPOnceCommand(IMAPCase):
         self.assertEqual(len(self.folder(imap, box["done_folder"])), 1)
         self.assertEqual(len(self.folder(imap, box["error_folder"])), 2)
         imap.logout()
+
+    def test_imap_once_fails_when_something_is_unreachable(self):
+        # The portal down: the message stays for the next run, exit 1.
+        def portal_down(config, name):
+            config["portal"]["url"] = f"http://127.0.0.1:{free_port()}/Plone"
+            # Else the limit is asked of the (absent) portal for 15 s first.
+            config["smtp"]["max_size"] = str(10**6)
+
+        path, box = self.config_file(portal_down)
+        imap = self.imap()
+        imap.append(
+            box["folder"],
+            mail("Công văn 22/SYT", message_id="<once-later@syt.hanam.gov.vn>"),
+        )
+        imap.logout()
+        process, seconds = self.run_once(path)
+        output = process.stdout
+        self.assertEqual(process.returncode, 1, output + process.stderr)
+        (line,) = [x for x in output.splitlines() if "<once-later@" in x]
+        self.assertIn(f"deferred (left in {box['folder']})", line)
+        self.assertIn(
+            "so-khcn: {'delivered': 0, 'refused': 0, 'deferred': 1}",
+            output.splitlines(),
+        )
+        imap = self.imap()
+        self.assertEqual(len(self.folder(imap, box["folder"])), 1)
+        imap.logout()
+        self.assertEqual(self.received(), {})
+
+        # A mailbox that cannot be reached (listed first) fails the run but
+        # does not keep the others from being polled.
+        def mailbox_down(config, name):
+            config.remove_section(name)
+            config.read_dict(
+                {
+                    "imap:hong": {"host": "127.0.0.1", "port": str(free_port())},
+                    name: dict(box),
+                }
+            )
+            config["imap:hong"].update(
+                ssl="false", user="x", password="x", address=MAILBOX, timeout="10"
+            )
+
+        path, box = self.config_file(mailbox_down)
+        process, seconds = self.run_once(path)
+        output = process.stdout
+        self.assertEqual(process.returncode, 1, output + process.stderr)
+        lines = output.splitlines()
+        self.assertTrue(any("hong: polling failed" in line for line in lines), output)
+        self.assertIn("so-khcn: {'delivered': 1, 'refused': 0, 'deferred': 0}", lines)
+        self.assertIn("once-later@syt.hanam.gov.vn", self.received())
