@@ -25,6 +25,7 @@ their appointment gets from them.
 from AccessControl import getSecurityManager
 from collections import Counter
 from datetime import timedelta
+from phutho.intranet.content.storage import add_document
 from phutho.intranet.content.workcalendar import monday_of
 from phutho.intranet.dates import today
 from phutho.intranet.exc import WorkflowRefusedError
@@ -377,6 +378,134 @@ CALENDAR_PATHS = (
     ("draft", "internal", "public"),
     ("draft", "public", "internal"),
 )
+
+# -- registers -------------------------------------------------------------------------
+# A register (sổ) of Sở KH&CN: its clerks and leaders see it, webmasters
+# keep it and close it at year end. A secret register is seen only by the
+# clerks of the secret registers and the leaders.
+
+REGISTER_PERMISSIONS = {
+    "view": "View",
+    "access": "Access contents information",
+    "modify": "Modify portal content",
+    "delete": "Delete objects",
+    "manage": "phutho.intranet: Manage registers",
+}
+
+
+def register_capacities(persona, secret):
+    """The capacities ``persona`` has on a register of Sở KH&CN. Every
+    clerk holds Clerk on the agency, which an ordinary register inherits."""
+    found = set()
+    if persona == "clerk" or persona == ("secret_clerk" if secret else "plain_clerk"):
+        found.add("clerk")
+    if persona == "secret_clerk" and not secret:
+        found.add("clerk")
+    if persona in ("leader", "webmaster"):
+        found.add(persona)
+    return found
+
+
+_register_readers = {"clerk", "leader", "webmaster"}
+REGISTER = {
+    "open": (
+        {
+            "view": _register_readers,
+            "access": _register_readers,
+            "modify": {"webmaster"},
+            "manage": {"webmaster"},
+        },
+        {"close": {"webmaster"}},
+    ),
+    # Its numbers are kept: nobody edits it (the Manager aside).
+    "closed": (
+        {
+            "view": _register_readers,
+            "access": _register_readers,
+            "manage": {"webmaster"},
+        },
+        {"reopen": {"webmaster"}},
+    ),
+}
+REGISTER_ENDS = {"close": "closed", "reopen": "open"}
+REGISTER_PATHS = (("open",), ("open", "closed"), ("open", "closed", "open"))
+
+# -- case files ------------------------------------------------------------------------
+# A case file (hồ sơ) of Sở KH&CN kept by the specialist: the agency's
+# clerks and leaders see it, its keeper may share it with units and people
+# (Reader) and people who add documents (Editor). The keeper or a clerk
+# closes it; only a clerk reopens it.
+
+CASEFILE_PERMISSIONS = {
+    "view": "View",
+    "access": "Access contents information",
+    "modify": "Modify portal content",
+    "delete": "Delete objects",
+    "close": "phutho.intranet: Close case file",
+}
+# Shared with: the unit bcvt (its head, the coordinator, reads), a person
+# of another unit (reads) and a specialist of cntt (adds documents).
+CASEFILE_SHARES = {"coordinator": "reader", "other_unit": "reader"}
+CASEFILE_EDITOR = "unit_specialist"
+
+
+def casefile_capacities(persona, shared):
+    """The capacities ``persona`` has on the case file."""
+    found = set()
+    if persona in CALENDAR_CLERKS:  # Clerk on the agency, inherited
+        found.add("clerk")
+    if persona == "leader":
+        found.add("leader")
+    if persona == "specialist":
+        found.add("keeper")
+    if shared and persona in CASEFILE_SHARES:
+        found.add("reader")
+    if shared and persona == CASEFILE_EDITOR:
+        found |= {"reader", "editor"}
+    return found
+
+
+_casefile_readers = {"clerk", "leader", "keeper", "reader", "editor"}
+CASEFILE = {
+    "open": (
+        {
+            "view": _casefile_readers,
+            "access": _casefile_readers,
+            "modify": {"clerk", "keeper", "editor"},
+            "delete": {"keeper"},
+            "close": {"clerk", "keeper"},
+        },
+        {"close": {"clerk", "keeper"}},
+    ),
+    # Kept for its retention period: nobody changes it.
+    "closed": (
+        {"view": _casefile_readers, "access": _casefile_readers, "close": CLERK},
+        {"reopen": CLERK},
+    ),
+}
+CASEFILE_ENDS = {"close": "closed", "reopen": "open"}
+CASEFILE_PATHS = REGISTER_PATHS
+
+# -- agencies, units and their calendars -------------------------------------------
+# Public: everyone sees them, webmasters edit them. No transitions.
+
+STRUCTURE_PERMISSIONS = {
+    "view": "View",
+    "access": "Access contents information",
+    "modify": "Modify portal content",
+    "delete": "Delete objects",
+}
+STRUCTURE = {
+    "published": (
+        {
+            "view": {"everyone"},
+            "access": {"everyone"},
+            "modify": {"webmaster"},
+            "delete": {"webmaster"},
+        },
+        {},
+    ),
+}
 
 
 def as_user(portal, persona):
@@ -875,3 +1004,147 @@ class TestCalendarMatrix(MatrixCase):
             self.check(week, state, ">".join(path), policy, offered)
             variants.append((state, ">".join(path)))
         self.report(CALENDAR, variants)
+
+
+def way_there(obj, workflow):
+    """The states ``obj`` went through, from its history."""
+    return ">".join(entry["review_state"] for entry in obj.workflow_history[workflow])
+
+
+class TestRegisterMatrix(MatrixCase):
+    permissions = REGISTER_PERMISSIONS
+    ends = REGISTER_ENDS
+    workflow = "phutho_register_workflow"
+    variants = tuple(
+        f"{kind}:{'>'.join(path)}"
+        for kind in ("ordinary", "secret")
+        for path in REGISTER_PATHS
+    )
+    variants_label = "kinds and ways there"
+
+    def variant_of(self, register):
+        kind = "secret" if register.secret else "ordinary"
+        return f"{kind}:{way_there(register, self.workflow)}"
+
+    def capacities_of(self, persona, register):
+        return register_capacities(persona, bool(register.secret))
+
+    def data_for(self, register, transition):
+        return {}
+
+    def walk(self, secret, path):
+        """A register the webmaster adds, then takes along ``path``."""
+        self.counter += 1
+        as_user(self.portal, "webmaster")
+        register = api.content.create(
+            container=self.agency,
+            type="DocumentRegister",
+            id=f"so-ma-tran-{self.counter}",
+            title=f"Sổ kiểm tra {self.counter}",
+            direction="incoming",
+            secret=secret,
+        )
+        for state in path[1:]:
+            transition = "close" if state == "closed" else "reopen"
+            self.act("webmaster", register, transition, comment="Hết năm")
+        return register
+
+    def test_matrix(self):
+        variants = []
+        for secret in (False, True):
+            for path in REGISTER_PATHS:
+                register = self.walk(secret, path)
+                policy, offered = REGISTER[path[-1]]
+                variant = self.variant_of(register)
+                self.check(register, path[-1], variant, policy, offered)
+                variants.append((path[-1], variant))
+        self.report(REGISTER, variants)
+
+
+class TestCaseFileMatrix(MatrixCase):
+    permissions = CASEFILE_PERMISSIONS
+    ends = CASEFILE_ENDS
+    workflow = "phutho_casefile_workflow"
+    variants = tuple(
+        f"{kind}:{'>'.join(path)}"
+        for kind in ("kept", "shared")
+        for path in CASEFILE_PATHS
+    )
+    variants_label = "sharings and ways there"
+
+    def is_shared(self, casefile):
+        return bool(casefile.readers or casefile.editors or casefile.reader_units)
+
+    def variant_of(self, casefile):
+        kind = "shared" if self.is_shared(casefile) else "kept"
+        return f"{kind}:{way_there(casefile, self.workflow)}"
+
+    def capacities_of(self, persona, casefile):
+        return casefile_capacities(persona, self.is_shared(casefile))
+
+    def data_for(self, casefile, transition):
+        return {}
+
+    def walk(self, shared, path):
+        """A case file the specialist opens (shared or not), closes, and
+        a clerk reopens."""
+        self.counter += 1
+        sharing = {}
+        if shared:
+            sharing = {
+                "reader_units": [self.agency["bcvt"].UID()],
+                "readers": [PERSONAS["other_unit"]],
+                "editors": [PERSONAS[CASEFILE_EDITOR]],
+            }
+        as_user(self.portal, "specialist")
+        casefile = add_document(
+            self.agency,
+            "CaseFile",
+            title=f"Hồ sơ kiểm tra {self.counter}",
+            file_code=f"2026.CNTT.{self.counter:02d}",
+            retention="10",
+            start_date=today(),
+            **sharing,
+        )
+        for state in path[1:]:
+            if state == "closed":
+                self.act("specialist", casefile, "close", comment="Đã đủ văn bản")
+            else:
+                self.act("clerk", casefile, "reopen", comment="Bổ sung văn bản")
+        return casefile
+
+    def test_matrix(self):
+        variants = []
+        for shared in (False, True):
+            for path in CASEFILE_PATHS:
+                casefile = self.walk(shared, path)
+                policy, offered = CASEFILE[path[-1]]
+                variant = self.variant_of(casefile)
+                self.check(casefile, path[-1], variant, policy, offered)
+                variants.append((path[-1], variant))
+        self.report(CASEFILE, variants)
+
+
+class TestStructureMatrix(MatrixCase):
+    permissions = STRUCTURE_PERMISSIONS
+    ends = {}
+    workflow = "phutho_structure_workflow"
+    variants = ("Agency", "Unit", "WorkCalendar")
+    variants_label = "types"
+
+    def variant_of(self, obj):
+        return obj.portal_type
+
+    def capacities_of(self, persona, obj):
+        found = {"everyone"}
+        if persona == "webmaster":
+            found.add("webmaster")
+        return found
+
+    def test_matrix(self):
+        policy, offered = STRUCTURE["published"]
+        variants = []
+        for obj in (self.agency, self.agency["cntt"], self.agency[CALENDAR_ID]):
+            self.check(obj, "published", obj.portal_type, policy, offered)
+            variants.append(("published", obj.portal_type))
+        self.report(STRUCTURE, variants)
