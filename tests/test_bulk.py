@@ -26,6 +26,7 @@ from phutho.intranet.bulk.sources import CsvSource
 from phutho.intranet.bulk.sources import EdxmlSource
 from phutho.intranet.bulk.sources import open_source
 from phutho.intranet.content.vocabularies import URGENCY
+from phutho.intranet.dates import today
 from phutho.intranet.numbering.api import last_number
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import PHUTHO_DEMO_FUNCTIONAL_TESTING
@@ -256,13 +257,14 @@ class TestCsvImport(ImportCase):
     def test_numbering_continues_after_imported_numbers(self):
         """Imported into this year: the next registration takes the next
         number."""
-        this_year = date.today().year
+        # The province's year, and its first minute: never after now.
+        this_year = today().year
         source = self.write_csv(
             [
                 self.incoming(
                     "n1",
                     7,
-                    arrival_date=f"02/01/{this_year} 08:00",
+                    arrival_date=f"01/01/{this_year} 00:00",
                     document_date=f"01/01/{this_year}",
                 )
             ]

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from datetime import timezone
 from phutho.intranet.dates import format_date
+from phutho.intranet.dates import localize
 from phutho.intranet.dates import today
 from phutho.intranet.numbering.api import last_number
 from phutho.intranet.numbering.symbol import format_number
@@ -22,6 +23,7 @@ from phutho.intranet.testing import create_outgoing
 from phutho.intranet.testing import OUTGOING_TO_SIGNED
 from phutho.intranet.testing import PHUTHO_DEMO_INTEGRATION_TESTING
 from phutho.intranet.testing import run_transitions
+from phutho.intranet.upgrades import v1010
 from phutho.intranet.workflow.api import do_transition
 from plone.app.testing import login
 
@@ -180,6 +182,64 @@ class TestYearChange(CalendarCase):
     def test_outgoing_process_in_ho_chi_minh(self):
         with process_zone("Asia/Ho_Chi_Minh"):
             self.check_outgoing_year_change()
+
+    def test_draft_of_the_first_hour_is_of_the_new_year(self):
+        # A draft not yet issued is filed (document_year, the search's year
+        # facet) by the day it was made in the province, not on the server.
+        catalog = self.portal.portal_catalog
+        for zone in ZONES:
+            with self.subTest(zone=zone), process_zone(zone):
+                with time_machine.travel(FIRST_OF_NEXT_YEAR, tick=True):
+                    login(self.portal, "chuyenvien.sokhcn")
+                    draft = create_outgoing(self.agency, "cntt")
+                found = catalog.unrestrictedSearchResults(
+                    UID=draft.UID(), document_year=YEAR + 1
+                )
+                self.assertEqual([b.getObject() for b in found], [draft])
+
+    def test_upgrade_files_drafts_of_the_first_hours_again(self):
+        # 1009 → 1010: a site that ran in UTC filed such drafts under the
+        # year before; the upgrade step indexes them again, and only them.
+        catalog = self.portal.portal_catalog
+        login(self.portal, "chuyenvien.sokhcn")
+        with time_machine.travel(FIRST_OF_NEXT_YEAR, tick=True):
+            early = create_outgoing(self.agency, "cntt")
+        with time_machine.travel(FIRST_OF_NEXT_YEAR + 8 * 3600, tick=True):
+            later = create_outgoing(self.agency, "cntt")
+
+        class Stale:
+            document_year = YEAR
+
+        for draft in (early, later):
+            path = "/".join(draft.getPhysicalPath())
+            catalog.catalog_object(
+                Stale(), uid=path, idxs=["document_year"], update_metadata=0
+            )
+
+        def year_of(draft):
+            return [
+                year
+                for year in (YEAR, YEAR + 1)
+                if catalog.unrestrictedSearchResults(
+                    UID=draft.UID(), document_year=year
+                )
+            ]
+
+        self.assertEqual((year_of(early), year_of(later)), ([YEAR], [YEAR]))
+        # Those made before 07:00 on a 1 January in the province (the demo's
+        # too, when the suite itself runs then), no other.
+        first_hours = [
+            brain
+            for brain in catalog.unrestrictedSearchResults(
+                portal_type="OutgoingDocument"
+            )
+            if localize(brain.created).strftime("%m-%d") == "01-01"
+            and localize(brain.created).hour < 7
+        ]
+        self.assertIn(early.UID(), [brain.UID for brain in first_hours])
+        self.assertEqual(v1010.reindex_new_year_drafts(), len(first_hours))
+        self.assertEqual(year_of(early), [YEAR + 1])
+        self.assertEqual(year_of(later), [YEAR])  # not of the first hours
 
 
 class TestMonthChange(CalendarCase):

@@ -229,7 +229,7 @@ class Importer:
         if owners:
             document.manage_delLocalRoles(owners)
         update_local_roles(document, reindex=False)
-        stamp = DateTime(localize(when or datetime.now()).isoformat())
+        stamp = DateTime(localize(when or now()).isoformat())
         document.creation_date = stamp
         document.modification_date = stamp
         document.reindexObject()

@@ -20,8 +20,8 @@ from .errors import EdXMLError
 from .settings import exchange_directory
 from .transports.directory import agency_folder
 from .transports.directory import ensure_folders
-from datetime import datetime
 from pathlib import Path
+from phutho.intranet.dates import now
 from plone import api
 from ZODB.POSException import ConflictError
 
@@ -174,7 +174,7 @@ def _pick(agency, path, inbox):
     result = _import_file(agency, claimed)
     result["file"] = path.name
     result["agency"] = agency.organ_id
-    result["time"] = datetime.now().isoformat(timespec="seconds")
+    result["time"] = now().isoformat(timespec="seconds")
     if result["status"] == "retry":
         os.rename(claimed, _unique(inbox / path.name))
         return result

@@ -76,8 +76,9 @@ def outgoing_year(obj):
     """The year it was issued, else the year the draft was made."""
     if obj.issued_date:
         return obj.issued_date.year
-    created = obj.created()
-    return created.year() if created is not None else None
+    # In the province's zone: a draft made at 00:30 on 1 January there is
+    # of the new year, whatever the server's TZ.
+    return _year(obj.created())
 
 
 @indexer(IIncomingDocument)
