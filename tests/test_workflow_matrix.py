@@ -335,7 +335,8 @@ CALENDAR_PERMISSIONS = {
 # An appointment has no workflow of its own: the week's state decides.
 ENTRY_PERMISSIONS = ("view", "access", "modify", "delete")
 
-CALENDAR_CLERKS = {"clerk", "plain_clerk", "secret_clerk"}
+# Everyone who holds Clerk on the agency, of either kind of register.
+AGENCY_CLERKS = {"clerk", "plain_clerk", "secret_clerk"}
 
 
 def calendar_capacities(persona):
@@ -343,7 +344,7 @@ def calendar_capacities(persona):
     found = {"everyone"}
     if persona in AGENCY_PEOPLE:
         found.add("official")
-    if persona in CALENDAR_CLERKS:
+    if persona in AGENCY_CLERKS:
         found.add("clerk")
     if persona in ("leader", "webmaster"):
         found.add(persona)
@@ -408,9 +409,7 @@ def register_capacities(persona, secret):
     """The capacities ``persona`` has on a register of Sở KH&CN. Every
     clerk holds Clerk on the agency, which an ordinary register inherits."""
     found = set()
-    if persona == "clerk" or persona == ("secret_clerk" if secret else "plain_clerk"):
-        found.add("clerk")
-    if persona == "secret_clerk" and not secret:
+    if persona in ({"clerk", "secret_clerk"} if secret else AGENCY_CLERKS):
         found.add("clerk")
     if persona in ("leader", "webmaster"):
         found.add(persona)
@@ -463,7 +462,7 @@ CASEFILE_EDITOR = "unit_specialist"
 def casefile_capacities(persona, shared):
     """The capacities ``persona`` has on the case file."""
     found = set()
-    if persona in CALENDAR_CLERKS:  # Clerk on the agency, inherited
+    if persona in AGENCY_CLERKS:  # Clerk on the agency, inherited
         found.add("clerk")
     if persona == "leader":
         found.add("leader")
