@@ -439,8 +439,12 @@ class Drills:
             # not depend on it.
             try:
                 self.swaks(clerk, mailin_port)
-            except DrillFailed as error:
-                mailin_failed = error
+            except (DrillFailed, RuntimeError) as error:
+                said = service.stdout.read_text(errors="replace").splitlines()
+                said = [
+                    line for line in said if "WARNING phutho.intranet.mailin" in line
+                ]
+                mailin_failed = f"{error}\nphutho-mailin said: {said[-3:]}"
             else:
                 mailin_failed = None
         finally:
