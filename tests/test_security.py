@@ -217,6 +217,59 @@ class TestThroughHttp(unittest.TestCase):
         self.sessions.append(session)
         return session
 
+    def test_sharing_is_the_webmasters(self):
+        # The drafter owns the secret draft; the sharing page would let
+        # them open it to another agency's official (the workflows and
+        # groups decide who sees it). Only webmasters hand out roles there.
+        login(self.portal, "chuyenvien.sokhcn")
+        draft = create_outgoing(self.agency, "cntt", secrecy="secret")
+        transaction.commit()
+        url = draft.absolute_url()
+        entries = {
+            "entries": [
+                {
+                    "id": "chuyenvien.snv",
+                    "type": "user",
+                    "roles": {"Reader": True, "Editor": True, "Contributor": True},
+                }
+            ]
+        }
+        drafter = self.as_("chuyenvien.sokhcn")
+        self.assertEqual(drafter.get(url).status_code, 200)  # owner, sees it
+        refused = drafter.post(f"{url}/@sharing", json=entries)
+        self.assertEqual(refused.status_code, 403, refused.text)
+        self.assertEqual(refused.json()["error"]["type"], "Forbidden")
+        self.assertIn("quản trị viên", refused.json()["error"]["message"])
+        self.assertEqual(drafter.get(f"{url}/@sharing").status_code, 403)
+        page = drafter.get(
+            f"{url}/@@sharing", headers={"Accept": "text/html"}, allow_redirects=False
+        )
+        # The page: Plone's "insufficient privileges" (through require_login).
+        self.assertEqual(page.status_code, 302)
+        self.assertIn("require_login", page.headers["Location"])
+        transaction.begin()
+        self.assertEqual(draft.get_local_roles_for_userid("chuyenvien.snv"), ())
+        outsider = self.as_("chuyenvien.snv")
+        self.assertIn(outsider.get(url).status_code, (401, 404))
+
+        # Webmasters share the portal's pages; a secret document they do not
+        # see either.
+        webmaster = self.as_("quantri")
+        self.assertEqual(
+            webmaster.post(f"{url}/@sharing", json=entries).status_code, 401
+        )
+        news = self.portal["tin-tuc"]["bai-1"].absolute_url()
+        done = webmaster.post(f"{news}/@sharing", json=entries)
+        self.assertEqual(done.status_code, 204, done.text)
+        transaction.begin()
+        self.assertEqual(draft.get_local_roles_for_userid("chuyenvien.snv"), ())
+        self.assertIn(
+            "Editor",
+            self.portal["tin-tuc"]["bai-1"].get_local_roles_for_userid(
+                "chuyenvien.snv"
+            ),
+        )
+
     def test_relations_never_name_a_secret_document(self):
         secret = secret_incoming(self.portal)
         login(self.portal, "chuyenvien.sokhcn")

@@ -151,6 +151,24 @@ class TestUpgrades(unittest.TestCase):
         # missing link would stop the upgrade short of the profile version.
         self.assertEqual(self.upgrade_from("1000"), (PROFILE_VERSION,))
 
+    def test_1011_only_webmasters_delegate_roles(self):
+        # Plone's default: Owners, Editors and Reviewers use the sharing page.
+        permission = "Sharing page: Delegate roles"
+        self.portal.manage_permission(
+            permission,
+            ["Manager", "Site Administrator", "Owner", "Editor", "Reviewer"],
+            acquire=True,
+        )
+        self.upgrade_from("1010")
+        roles = {
+            r["name"]
+            for r in self.portal.rolesOfPermission(permission)
+            if r["selected"]
+        }
+        self.assertEqual(roles, {"Manager", "Site Administrator"})
+        # Not acquired: the Zope root gives it to Owner, Editor, Reviewer.
+        self.assertFalse(self.portal.acquiredRolesAreUsedBy(permission))
+
     def test_1001_history_action_and_period_folder_order(self):
         # A site installed at 1000: History offered to anyone with access to
         # versions, month folders holding the list of their ids.

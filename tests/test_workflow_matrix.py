@@ -25,8 +25,8 @@ appointment is checked with its week); its agency, unit and calendar
 have one state and no transitions. For these the variant of a state is
 the way there (read back from the workflow history), not a secrecy.
 
-``TestSharingPage`` records a known defect: Plone's sharing page lets
-Owner and Editor hand out roles the workflows do not expect.
+``TestSharingPage``: on the sharing page only webmasters hand out roles
+(Plone lets Owner and Editor do it, which bypassed the workflows).
 """
 
 from AccessControl import getSecurityManager
@@ -1183,22 +1183,16 @@ OUTSIDER_PERMISSIONS = (
 
 
 class TestSharingPage(MatrixCase):
-    """Roles handed out on the sharing page bypass the workflows.
+    """Roles handed out on the sharing page would bypass the workflows.
 
-    KNOWN DEFECT (reported to the lead, not fixed here: the fix is a
-    rolemap change, which needs an upgrade step and a profile version).
     The drafter of a secret document, the clerk who received one, and
-    whoever a case file's keeper lets add documents (Editor) may give
-    anyone in the portal roles on it. On documents the Reader role is
-    taken back at once (``workflow.localroles`` manages it), but Editor
-    and Contributor stay: someone of another agency then opens the
-    secret draft's ``@@history``, ``@@sharing`` and ``folder_contents``
-    (its title and versions) without View. On a case file the roles stay
-    too: another agency's people see, find and edit it, contrary to
-    "sharing is the keeper's" and its readers being the agency's people.
-    Expected to fail until only webmasters (Site Administrators, Manager)
-    delegate roles; it then errors as an unexpected success: drop the
-    marker.
+    whoever a case file's keeper lets add documents (Editor) held "Sharing
+    page: Delegate roles" (Plone's default, from the Zope root): they gave
+    another agency's official Editor and Contributor, which opened the
+    secret draft's history, sharing page and folder contents, and a case
+    file to reading and editing. Since 1011 only webmasters (Manager, Site
+    Administrator) delegate roles: each persona below is refused the page
+    and the outsider gets nothing.
     """
 
     permissions = {}
@@ -1251,7 +1245,6 @@ class TestSharingPage(MatrixCase):
             obj.reindexObjectSecurity()
             notify(LocalrolesModifiedEvent(obj, obj.REQUEST))
 
-    @unittest.expectedFailure
     def test_only_webmasters_delegate_roles(self):
         make = {
             "secret outgoing draft": self.secret_outgoing,
