@@ -70,8 +70,10 @@ export PHUTHO_EXCHANGE_DIR := $(abspath $(EXCHANGE_DIR))
 endif
 PORTAL_URL := http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)/$${SITE_ID:-Plone}
 
+# The ingester calls the portal make run serves (var/mailin.cfg keeps the
+# address of the first start; PORT, HOST or SITE_ID may differ since).
 run: site
-	@$(BIN)/phutho-mailin --config $(MAILIN_CONFIG) & mailin=$$!; \
+	@MAILIN_PORTAL_URL="$(PORTAL_URL)" $(BIN)/phutho-mailin --config $(MAILIN_CONFIG) & mailin=$$!; \
 	ADMIN_PASSWORD="$${ADMIN_PASSWORD:-admin}" $(BIN)/python scripts/exchange_pickup.py \
 		--url "$(PORTAL_URL)" --user admin --every $(EXCHANGE_EVERY) & pickup=$$!; \
 	trap 'kill $$mailin $$pickup 2>/dev/null; wait $$mailin $$pickup 2>/dev/null' EXIT INT TERM; \
