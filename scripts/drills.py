@@ -49,7 +49,11 @@ make-test       ``make test TESTRUNNER_ARGS="-m test_numbering"`` (README);
                 command, after which git sees no change in docs/api.md and
                 docs/http-examples (in the repository itself: it refuses
                 to run over uncommitted changes there).
-bench           ``make bench COUNT=1000`` (README's quick look).
+bench           ``make bench COUNT=1000`` (README's quick look), and the
+                benchmarks docs/exchange.md, docs/intelligence.md and
+                docs/performance.md show (bench_exchange.py both ways,
+                bench_reading.py, perf_suite.py against stock Plone), as
+                written with small counts; perf_suite's --write into a copy.
 clock           the in-process tests with ``zope-testrunner`` called
                 directly, four times (scripts/at_time.py, time-machine): each
                 of TZ=UTC and TZ=Asia/Ho_Chi_Minh once before and once after
@@ -941,7 +945,9 @@ class Drills:
         )
 
     def drill_bench(self):
-        """README's quick look at the benchmark prints its figures."""
+        """README's quick look at the benchmark prints its figures; the
+        other benchmarks the docs show run as written with small counts
+        (the figures in the docs come from the full ones)."""
         out = run(
             ["bash", "-c", "make bench COUNT=1000"],
             cwd=REPO,
@@ -949,6 +955,68 @@ class Drills:
             timeout=3600,
         )
         check("Total" in out and "documents" in out, out[-2000:])
+        workdir = self.work / "bench-reading"
+        performance = self.work / "performance.md"
+        shutil.copy(REPO / "docs" / "performance.md", performance)
+        benches = [
+            (
+                "docs/exchange.md",
+                "--count 1000 --concurrency 2\n",
+                {"--count 1000": "--count 20"},
+                ["answers {201: 20}", "messages/s", "GET @edxml"],
+            ),
+            (
+                "docs/exchange.md",
+                "--concurrency 2 --minimal",
+                {"--count 1000": "--count 20"},
+                ["answers {201: 20}", "messages/s"],
+            ),
+            (
+                "docs/intelligence.md",
+                "bench/bench_reading.py",
+                {
+                    "--count 40 --native-count 150 --dpi 200 300": "--count 2 "
+                    f"--native-count 5 --dpi 200 --workdir {workdir}",
+                },
+                ["results:", "lowest"],
+            ),
+            (
+                "docs/performance.md",
+                "bench/perf_suite.py",
+                {
+                    "--documents 1000 --rounds 3 --duration 10 --creates 100 "
+                    "--write docs/performance.md": "--documents 50 --rounds 1 "
+                    f"--duration 3 --creates 5 --write {performance}",
+                },
+                ["ratio", "numbering 2x8 clients", "'errors': 0", "read-mostly"],
+            ),
+        ]
+        for doc, part, replace, expected in benches:
+            command = doc_block_command(doc, part.rstrip("\n"))
+            if part.endswith("\n"):  # the line without what follows
+                check(
+                    command.rstrip().endswith(part.rstrip("\n")),
+                    f"{doc}: {command}",
+                )
+            for old, new in replace.items():
+                check(old in command, f"{doc} no longer shows {old!r}: {command}")
+                command = command.replace(old, new)
+            started = time.monotonic()
+            out = run(
+                ["bash", "-c", command],
+                cwd=REPO,
+                env=clean_environment(),
+                timeout=3600,
+            )
+            missing = [text for text in expected if text not in out]
+            check(not missing, f"{command}: no {missing} in {out[-3000:]}")
+            print(f"    {command[:90]}… {time.monotonic() - started:.0f}s", flush=True)
+        written = performance.read_text()
+        check(
+            written != (REPO / "docs" / "performance.md").read_text()
+            and "Measured " in written,
+            "perf_suite.py --write did not write its figures",
+        )
 
     def drill_clock(self):
         """In-process tests at both sides of 17:00 UTC on a month's last
