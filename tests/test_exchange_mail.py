@@ -16,9 +16,7 @@ from phutho.intranet.exchange.outbox import items as outbox_items
 from phutho.intranet.exchange.pickup import pickup
 from phutho.intranet.exchange.reader import read_message
 from phutho.intranet.exchange.writer import write_message
-from phutho.intranet.mail.queue import configure_mailhost
-from phutho.intranet.mail.queue import stop_processor
-from phutho.intranet.mail.testing import SMTPSink
+from phutho.intranet.mail.testing import MailThroughSink
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import create_outgoing
 from phutho.intranet.testing import OUTGOING_TO_ISSUED
@@ -33,7 +31,6 @@ from plone.app.testing import TEST_USER_ID
 
 import email
 import importlib.util
-import os
 import shutil
 import tempfile
 import time
@@ -63,26 +60,18 @@ class MailTransportCase(unittest.TestCase):
 
     def setUp(self):
         self.portal = self.layer["portal"]
-        os.environ["PHUTHO_MAIL_QUEUE_INTERVAL"] = "0.2"
-        self.sink = SMTPSink().start()
-        self.queue = tempfile.mkdtemp(prefix="mailqueue-")
-        api.portal.set_registry_record("plone.smtp_host", "127.0.0.1")
-        api.portal.set_registry_record("plone.smtp_port", self.sink.port)
-        api.portal.set_registry_record(
-            "plone.email_from_address", "congthongtin@phutho.gov.vn"
-        )
+        self.mail = MailThroughSink(self.portal, "congthongtin@phutho.gov.vn")
+        self.mail.start(queue=False)
+        self.sink = self.mail.sink
         self.agency = agency(self.portal, "so-khcn")
         self.agency.email = "vanthu@sokhcn.phutho.gov.vn"
         transaction.commit()
 
     def tearDown(self):
-        stop_processor(self.portal.MailHost)
-        self.sink.close()
-        shutil.rmtree(self.queue, ignore_errors=True)
-        os.environ.pop("PHUTHO_MAIL_QUEUE_INTERVAL", None)
+        self.mail.stop()
 
     def queued(self):
-        configure_mailhost(self.portal.MailHost, self.queue)
+        self.mail.queue()
         transaction.commit()
 
     def mails_to(self, address, count, timeout=30):

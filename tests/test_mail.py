@@ -8,10 +8,8 @@ from phutho.intranet.dates import today
 from phutho.intranet.mail import pending
 from phutho.intranet.mail.digest import run_digest
 from phutho.intranet.mail.preferences import property_name
-from phutho.intranet.mail.queue import configure_mailhost
 from phutho.intranet.mail.queue import queue_length
-from phutho.intranet.mail.queue import stop_processor
-from phutho.intranet.mail.testing import SMTPSink
+from phutho.intranet.mail.testing import MailThroughSink
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import create_incoming
 from phutho.intranet.testing import create_outgoing
@@ -29,8 +27,6 @@ from plone.app.uuid.utils import uuidToObject
 from plone.namedfile.file import NamedBlobFile
 
 import os
-import shutil
-import tempfile
 import time
 import transaction
 import unittest
@@ -52,18 +48,13 @@ class MailCase(unittest.TestCase):
 
     def setUp(self):
         self.portal = self.layer["portal"]
-        os.environ["PHUTHO_MAIL_QUEUE_INTERVAL"] = "0.2"
-        self.sink = SMTPSink().start()
-        self.queue = tempfile.mkdtemp(prefix="mailqueue-")
-        api.portal.set_registry_record("plone.smtp_host", "127.0.0.1")
-        api.portal.set_registry_record("plone.smtp_port", self.sink.port)
-        api.portal.set_registry_record(
-            "plone.email_from_address", "congthongtin@phutho.gov.vn"
-        )
-        api.portal.set_registry_record(
-            "plone.email_from_name", "Cổng thông tin nội bộ tỉnh Phú Thọ"
-        )
-        configure_mailhost(self.portal.MailHost, self.queue)
+        self.mail = MailThroughSink(
+            self.portal,
+            "congthongtin@phutho.gov.vn",
+            "Cổng thông tin nội bộ tỉnh Phú Thọ",
+        ).start()
+        self.sink = self.mail.sink
+        self.queue = self.mail.directory
         # The demo data left notifications of its own.
         for tree in (pending.pending_tree(self.portal), pending.done_tree(self.portal)):
             if tree is not None:
@@ -72,10 +63,7 @@ class MailCase(unittest.TestCase):
         self.agency = agency(self.portal, "so-khcn")
 
     def tearDown(self):
-        stop_processor(self.portal.MailHost)
-        self.sink.close()
-        shutil.rmtree(self.queue, ignore_errors=True)
-        os.environ.pop("PHUTHO_MAIL_QUEUE_INTERVAL", None)
+        self.mail.stop()
 
     def set_preference(self, user_id, kind, value):
         api.user.get(userid=user_id).setMemberProperties({property_name(kind): value})

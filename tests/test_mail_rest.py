@@ -7,9 +7,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from phutho.intranet.mail import pending
 from phutho.intranet.mail.account import ensure_service_account
-from phutho.intranet.mail.queue import configure_mailhost
-from phutho.intranet.mail.queue import stop_processor
-from phutho.intranet.mail.testing import SMTPSink
+from phutho.intranet.mail.testing import MailThroughSink
 from phutho.intranet.mailin.testing import IngesterThread
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import create_outgoing
@@ -25,7 +23,6 @@ from plone.app.testing import TEST_USER_ID
 
 import os
 import requests
-import shutil
 import smtplib
 import subprocess
 import sys
@@ -43,15 +40,8 @@ class RestMailCase(unittest.TestCase):
 
     def setUp(self):
         self.portal = self.layer["portal"]
-        os.environ["PHUTHO_MAIL_QUEUE_INTERVAL"] = "0.2"
-        self.sink = SMTPSink().start()
-        self.queue = tempfile.mkdtemp(prefix="mailqueue-")
-        api.portal.set_registry_record("plone.smtp_host", "127.0.0.1")
-        api.portal.set_registry_record("plone.smtp_port", self.sink.port)
-        api.portal.set_registry_record(
-            "plone.email_from_address", "congthongtin@phutho.gov.vn"
-        )
-        configure_mailhost(self.portal.MailHost, self.queue)
+        self.mail = MailThroughSink(self.portal, "congthongtin@phutho.gov.vn").start()
+        self.sink = self.mail.sink
         for tree in (pending.pending_tree(self.portal), pending.done_tree(self.portal)):
             if tree is not None:
                 tree.clear()
@@ -61,10 +51,7 @@ class RestMailCase(unittest.TestCase):
         self.agency = agency(self.portal, "so-khcn")
 
     def tearDown(self):
-        stop_processor(self.portal.MailHost)
-        self.sink.close()
-        shutil.rmtree(self.queue, ignore_errors=True)
-        os.environ.pop("PHUTHO_MAIL_QUEUE_INTERVAL", None)
+        self.mail.stop()
 
     def sync(self):
         transaction.begin()

@@ -9,10 +9,8 @@ from collective.easyform.api import get_actions
 from datetime import timedelta
 from lxml import html
 from phutho.intranet.dates import today
-from phutho.intranet.mail.queue import configure_mailhost
-from phutho.intranet.mail.queue import stop_processor
 from phutho.intranet.mail.send import start_queue
-from phutho.intranet.mail.testing import SMTPSink
+from phutho.intranet.mail.testing import MailThroughSink
 from phutho.intranet.testing import agency
 from phutho.intranet.testing import create_incoming
 from phutho.intranet.testing import DEMO_PASSWORD
@@ -27,9 +25,6 @@ from plone.app.testing import TEST_USER_ID
 from zExceptions import Unauthorized
 
 import io
-import os
-import shutil
-import tempfile
 import transaction
 import unittest
 
@@ -239,24 +234,15 @@ class TestIntake(FormsCase):
 class TestFeedback(FormsCase):
     def setUp(self):
         super().setUp()
-        os.environ["PHUTHO_MAIL_QUEUE_INTERVAL"] = "0.2"
-        self.sink = SMTPSink().start()
-        self.queue = tempfile.mkdtemp(prefix="mailqueue-")
-        api.portal.set_registry_record("plone.smtp_host", "127.0.0.1")
-        api.portal.set_registry_record("plone.smtp_port", self.sink.port)
-        api.portal.set_registry_record(
-            "plone.email_from_address", "quantri@phutho.gov.vn"
-        )
-        api.portal.set_registry_record("plone.email_from_name", "Cổng thông tin")
-        configure_mailhost(self.portal.MailHost, self.queue)
+        self.mail = MailThroughSink(
+            self.portal, "quantri@phutho.gov.vn", "Cổng thông tin"
+        ).start()
+        self.sink = self.mail.sink
         transaction.commit()
         start_queue(self.portal)
 
     def tearDown(self):
-        stop_processor(self.portal.MailHost)
-        self.sink.close()
-        shutil.rmtree(self.queue, ignore_errors=True)
-        os.environ.pop("PHUTHO_MAIL_QUEUE_INTERVAL", None)
+        self.mail.stop()
 
     def test_feedback_is_stored_and_mailed(self):
         browser = self.browser(SPECIALIST)

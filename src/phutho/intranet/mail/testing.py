@@ -7,12 +7,17 @@ refuses the recipients a test names, as a real relay would (550 at RCPT).
 """
 
 from aiosmtpd.smtp import SMTP
+from phutho.intranet.mail.queue import configure_mailhost
+from phutho.intranet.mail.queue import stop_processor
+from plone import api
 
 import asyncio
 import email
 import email.policy
 import os
+import shutil
 import socket
+import tempfile
 import threading
 import time
 
@@ -197,6 +202,46 @@ class TCPProxy:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+
+class MailThroughSink:
+    """The portal's mail through its queue to an :class:`SMTPSink`: what
+    every mail test sets up (a fresh queue folder, the sink's port in the
+    mail settings, the queue processor polling every 0.2 s) and takes down.
+
+    ``queue=False`` leaves the MailHost alone until :meth:`queue` is called
+    (a test that first checks what happens without the queue).
+    """
+
+    def __init__(self, portal, from_address, from_name=None):
+        self.portal = portal
+        self.from_address = from_address
+        self.from_name = from_name
+        self.sink = None
+        self.directory = None
+
+    def start(self, queue=True):
+        os.environ["PHUTHO_MAIL_QUEUE_INTERVAL"] = "0.2"
+        self.sink = SMTPSink().start()
+        self.directory = tempfile.mkdtemp(prefix="mailqueue-")
+        api.portal.set_registry_record("plone.smtp_host", "127.0.0.1")
+        api.portal.set_registry_record("plone.smtp_port", self.sink.port)
+        api.portal.set_registry_record("plone.email_from_address", self.from_address)
+        if self.from_name is not None:
+            api.portal.set_registry_record("plone.email_from_name", self.from_name)
+        if queue:
+            self.queue()
+        return self
+
+    def queue(self):
+        """Send the portal's mail through the queue folder."""
+        configure_mailhost(self.portal.MailHost, self.directory)
+
+    def stop(self):
+        stop_processor(self.portal.MailHost)
+        self.sink.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
+        os.environ.pop("PHUTHO_MAIL_QUEUE_INTERVAL", None)
 
 
 def in_ci():
