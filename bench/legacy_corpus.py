@@ -16,6 +16,7 @@ rows. Deterministic (``--seed``). Used by bench/perf_suite.py; with
 from datetime import datetime
 from datetime import timedelta
 from pathlib import Path
+from phutho.intranet.bulk.sources import CSV_COLUMNS
 
 import argparse
 import csv
@@ -45,26 +46,6 @@ SENDERS = (
     ("Sở Tài chính", "000.00.12.H43", "STC"),
     ("Sở Nội vụ", "000.00.08.H43", "SNV"),
     ("Bộ Khoa học và Công nghệ", "000.00.00.G20", "BKHCN"),
-)
-COLUMNS = (
-    "id",
-    "agency",
-    "direction",
-    "register",
-    "number",
-    "state",
-    "title",
-    "document_type",
-    "number_symbol",
-    "document_date",
-    "arrival_date",
-    "issued_date",
-    "completed_date",
-    "sender_name",
-    "sender_organ_id",
-    "recipients",
-    "urgency",
-    "file",
 )
 
 
@@ -162,7 +143,7 @@ def write(out, count, agencies, years, pdf_count=50, seed=30, name="documents.cs
     pdfs = make_pdfs(out / "files", pdf_count, seed)
     path = out / name
     with open(path, "w", encoding="utf-8", newline="") as stream:
-        writer = csv.DictWriter(stream, COLUMNS)
+        writer = csv.DictWriter(stream, CSV_COLUMNS)
         writer.writeheader()
         for row in rows(count, agencies, years, pdfs, seed):
             writer.writerow(row)

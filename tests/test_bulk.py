@@ -22,6 +22,7 @@ from phutho.intranet.bulk.records import parse_datetime
 from phutho.intranet.bulk.records import parse_direction
 from phutho.intranet.bulk.records import parse_number
 from phutho.intranet.bulk.records import Refused
+from phutho.intranet.bulk.sources import CSV_COLUMNS
 from phutho.intranet.bulk.sources import CsvSource
 from phutho.intranet.bulk.sources import EdxmlSource
 from phutho.intranet.bulk.sources import open_source
@@ -47,27 +48,6 @@ import unittest
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO.parent / "shared" / "data" / "edxml-samples"
 PDF = (REPO / "tests" / "fixtures" / "qd15.pdf").read_bytes()
-COLUMNS = [
-    "id",
-    "agency",
-    "direction",
-    "register",
-    "number",
-    "state",
-    "title",
-    "document_type",
-    "number_symbol",
-    "document_date",
-    "arrival_date",
-    "issued_date",
-    "completed_date",
-    "sender_name",
-    "sender_organ_id",
-    "recipients",
-    "urgency",
-    "file",
-    "annexes",
-]
 
 
 class TestValues(unittest.TestCase):
@@ -132,7 +112,7 @@ class ImportCase(unittest.TestCase):
     def write_csv(self, rows):
         path = self.folder / "documents.csv"
         with open(path, "w", encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(stream, COLUMNS)
+            writer = csv.DictWriter(stream, CSV_COLUMNS)
             writer.writeheader()
             for row in rows:
                 writer.writerow(row)

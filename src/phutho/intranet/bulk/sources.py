@@ -46,6 +46,34 @@ import csv
 import mimetypes
 
 MAX_FILE = 200 * 1024 * 1024  # what one legacy file may weigh
+# The CSV's columns (the docstring says what each holds); any may be left
+# empty or out, a legacy export writes them as its header.
+CSV_COLUMNS = (
+    "id",
+    "agency",
+    "direction",
+    "register",
+    "number",
+    "state",
+    "title",
+    "document_type",
+    "number_symbol",
+    "document_date",
+    "arrival_date",
+    "issued_date",
+    "completed_date",
+    "sender_name",
+    "sender_organ_id",
+    "recipients",
+    "signer_name",
+    "signer_position",
+    "urgency",
+    "secrecy",
+    "channel",
+    "description",
+    "file",
+    "annexes",
+)
 EDXML_SUFFIXES = (".edxml", ".xml")
 
 
