@@ -151,40 +151,39 @@ class DocumentsDashboard(BrowserView):
         """Where new work starts, one click from the dashboard: filing an
         incoming document (its add form, the intake forms), drafting an
         outgoing one, in each of the person's agencies that allows it."""
+        kinds = (
+            (
+                AddIncomingDocument,
+                "incoming",
+                "IncomingDocument",
+                _(
+                    "label_add_incoming",
+                    default="Add an incoming document (văn bản đến)",
+                ),
+            ),
+            (
+                AddOutgoingDocument,
+                "outgoing",
+                "OutgoingDocument",
+                _(
+                    "label_add_outgoing",
+                    default="Draft an outgoing document (văn bản đi)",
+                ),
+            ),
+        )
         links, files = [], False
         agencies = [self.agency] if self.agency is not None else self.worker.agencies
         for agency in agencies:
-            url = agency.absolute_url()
             suffix = f" — {agency.Title()}" if len(agencies) > 1 else ""
-            if api.user.has_permission(AddIncomingDocument, obj=agency):
-                files = True
+            for permission, kind, portal_type, label in kinds:
+                if not api.user.has_permission(permission, obj=agency):
+                    continue
+                files = files or kind == "incoming"
                 links.append(
                     {
-                        "id": f"add-incoming-{agency.getId()}",
-                        "title": translate(
-                            _(
-                                "label_add_incoming",
-                                default="Add an incoming document (văn bản đến)",
-                            ),
-                            context=self.request,
-                        )
-                        + suffix,
-                        "url": f"{url}/++add++IncomingDocument",
-                    }
-                )
-            if api.user.has_permission(AddOutgoingDocument, obj=agency):
-                links.append(
-                    {
-                        "id": f"add-outgoing-{agency.getId()}",
-                        "title": translate(
-                            _(
-                                "label_add_outgoing",
-                                default="Draft an outgoing document (văn bản đi)",
-                            ),
-                            context=self.request,
-                        )
-                        + suffix,
-                        "url": f"{url}/++add++OutgoingDocument",
+                        "id": f"add-{kind}-{agency.getId()}",
+                        "title": translate(label, context=self.request) + suffix,
+                        "url": f"{agency.absolute_url()}/++add++{portal_type}",
                     }
                 )
         if files:
