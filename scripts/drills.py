@@ -52,8 +52,9 @@ make-test       ``make test TESTRUNNER_ARGS="-m test_numbering"`` (README);
 bench           ``make bench COUNT=1000`` (README's quick look), and the
                 benchmarks docs/exchange.md, docs/intelligence.md and
                 docs/performance.md show (bench_exchange.py both ways,
-                bench_reading.py, perf_suite.py against stock Plone), as
-                written with small counts; perf_suite's --write into a copy.
+                bench_reading.py, perf_suite.py against stock Plone,
+                size_curve.py on the cluster), as written with small counts;
+                perf_suite's and size_curve's --write into a copy.
 clock           the in-process tests with ``zope-testrunner`` called
                 directly, four times (scripts/at_time.py, time-machine): each
                 of TZ=UTC and TZ=Asia/Ho_Chi_Minh once before and once after
@@ -989,6 +990,17 @@ class Drills:
                     f"--duration 3 --creates 5 --write {performance}",
                 },
                 ["ratio", "numbering 2x8 clients", "'errors': 0", "read-mostly"],
+            ),
+            (
+                "docs/performance.md",
+                "bench/size_curve.py",
+                {
+                    "--steps 10000,50000,100000,300000,1000000 --hours 1.3 "
+                    "--write docs/performance.md": "--steps 100,200 --chunk 100 "
+                    f"--agencies 12 --queries 5 --var {self.work / 'curve'} "
+                    f"--write {performance}",
+                },
+                ["| 200 |", "Step 200: measuring", "Stopping the cluster"],
             ),
         ]
         for doc, part, replace, expected in benches:
