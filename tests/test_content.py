@@ -91,6 +91,27 @@ class TestModel(unittest.TestCase):
         self.assertEqual(folder.aq_parent.getId(), str(today.year))
         self.assertEqual(folder.aq_parent.aq_parent.getId(), "van-ban-den")
 
+    def test_agency_unit_reads_the_agency_not_the_catalog(self):
+        from phutho.intranet.content.utils import agency_unit
+        from Products.CMFCore.indexing import getQueue
+
+        unit = self.agency["cntt"]
+        other = agency(self.portal, "so-noi-vu")
+        doc = create_incoming(self.agency)
+        doc.reindexObject()  # a change waiting in the indexing queue
+        waiting = getQueue().length()
+        self.assertTrue(waiting)
+        self.assertEqual(aq_base(agency_unit(self.agency, unit.UID())), aq_base(unit))
+        # The queue was not flushed (a catalog search would have indexed
+        # the document now, and again at the commit).
+        self.assertEqual(getQueue().length(), waiting)
+        # Another agency's unit, a register, nothing, a UID of nothing.
+        self.assertIsNone(agency_unit(other, unit.UID()))
+        self.assertIsNone(agency_unit(self.agency, self.agency["so-den"].UID()))
+        self.assertIsNone(agency_unit(self.agency, None))
+        self.assertIsNone(agency_unit(None, unit.UID()))
+        self.assertIsNone(agency_unit(self.agency, "0" * 32))
+
     def test_period_folders_for_other_dates(self):
         folder = container_for(self.agency, "OutgoingDocument", date(2025, 1, 31))
         self.assertEqual(

@@ -4,6 +4,8 @@ from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from phutho.intranet.content.agency import IAgency
+from phutho.intranet.content.unit import IUnit
+from plone.uuid.interfaces import IUUID
 
 
 def find_agency(context):
@@ -17,6 +19,22 @@ def find_agency(context):
         if IAgency.providedBy(obj):
             return obj
         obj = aq_parent(obj)
+    return None
+
+
+def agency_unit(agency, uid):
+    """The unit (phòng, ban) of ``agency`` whose UID is ``uid``, or None.
+
+    Units are children of their agency, a handful beside its registers and
+    archives: read there, not from the catalog, whose every search first
+    indexes what the transaction changed so far (a document in the middle
+    of a transition, indexed again at the commit).
+    """
+    if agency is None or not uid:
+        return None
+    for child in agency.objectValues():
+        if IUnit.providedBy(child) and IUUID(child, None) == uid:
+            return child
     return None
 
 

@@ -12,6 +12,7 @@ transaction commits (the mail queue joins it).
 from datetime import date
 from phutho.intranet import _
 from phutho.intranet.content.incoming import IIncomingDocument
+from phutho.intranet.content.utils import agency_unit
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.groups import agency_group_id
 from phutho.intranet.groups import group_member_ids
@@ -152,17 +153,18 @@ def leaders(document):
     return group_member_ids(agency_group_id(agency, "leaders")) if agency else []
 
 
-def unit_heads(unit_uid):
-    unit = uuidToObject(unit_uid, unrestricted=True) if unit_uid else None
+def unit_heads(document, unit_uid):
+    """The heads of ``document``'s agency's unit ``unit_uid``."""
+    unit = agency_unit(find_agency(document), unit_uid)
     return group_member_ids(unit_group_id(unit, "heads")) if unit is not None else []
 
 
-def assignees_of_entry(entry):
-    """The people an assignment record names: a person, or a unit's heads
-    (who hand the work on)."""
+def assignees_of_entry(document, entry):
+    """The people an assignment record of ``document`` names: a person, or
+    a unit's heads (who hand the work on)."""
     if entry.get("kind") == "user":
         return [entry.get("id")]
-    return unit_heads(entry.get("id"))
+    return unit_heads(document, entry.get("id"))
 
 
 def drafter(document):
@@ -186,7 +188,7 @@ def _on_assignment(document, action):
     for assignee in entry.get("assignees") or ():
         deadline = assignee.get("deadline")
         note = deadline_note(date.fromisoformat(deadline)) if deadline else ""
-        notify("assigned", document, assignees_of_entry(assignee), note)
+        notify("assigned", document, assignees_of_entry(document, assignee), note)
 
 
 def on_incoming_transition(document, event):
@@ -205,7 +207,7 @@ def on_outgoing_transition(document, event):
     transition = event.transition.id
     comment = (event.kwargs or {}).get("comment", "") or ""
     if transition == "submit_for_review":
-        notify("review", document, unit_heads(document.drafting_unit))
+        notify("review", document, unit_heads(document, document.drafting_unit))
     elif transition == "submit_for_signature":
         notify("review", document, leaders(document))
     elif transition == "return_for_revision":

@@ -9,6 +9,7 @@ transaction, an abort after taking one gives it back).
 from datetime import timedelta
 from phutho.intranet import _
 from phutho.intranet.content.terms import agency_fields
+from phutho.intranet.content.utils import agency_unit
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.content.utils import same_object
 from phutho.intranet.content.vocabularies import DIRECTIONS
@@ -291,11 +292,7 @@ def check_outgoing(document, register=None, when=None, field=None):
         # A công văn: the field chosen at issue, else the drafting unit.
         unit_abbreviation = check_symbol_field(document, field)
         if unit_abbreviation is None:
-            unit = (
-                uuidToObject(document.drafting_unit, unrestricted=True)
-                if document.drafting_unit
-                else None
-            )
+            unit = agency_unit(agency, document.drafting_unit)
             unit_abbreviation = getattr(unit, "short_name", None)
 
     def compose(number):

@@ -11,6 +11,7 @@ is gone.
 from phutho.intranet.content.document import IOfficialDocument
 from phutho.intranet.content.incoming import IIncomingDocument
 from phutho.intranet.content.outgoing import IOutgoingDocument
+from phutho.intranet.content.utils import agency_unit
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.dates import localize
 from phutho.intranet.workflow.assignment import assignments_of
@@ -102,9 +103,9 @@ def _state(obj):
 
 def _name(obj, kind, principal):
     if kind == "unit":
-        catalog = getToolByName(obj, "portal_catalog")
-        brains = catalog.unrestrictedSearchResults(UID=principal)
-        return brains[0].Title if brains else None
+        # Not from the catalog: this runs while it indexes.
+        unit = agency_unit(find_agency(obj), principal)
+        return unit.Title() if unit is not None else None
     member = getToolByName(obj, "portal_membership").getMemberById(principal)
     if member is None:
         return principal

@@ -13,8 +13,8 @@ from datetime import date
 from persistent.list import PersistentList
 from persistent.mapping import PersistentMapping
 from phutho.intranet import _
+from phutho.intranet.content.utils import agency_unit
 from phutho.intranet.content.utils import find_agency
-from phutho.intranet.content.utils import same_object
 from phutho.intranet.dates import parse_date
 from phutho.intranet.dates import today
 from phutho.intranet.exc import InvalidDataError
@@ -23,7 +23,6 @@ from phutho.intranet.groups import group_member_ids
 from phutho.intranet.groups import unit_group_id
 from phutho.intranet.workflow.data import text
 from plone import api
-from plone.app.uuid.utils import uuidToObject
 
 ASSIGNMENTS_ATTR = "_assignments"
 ROLES = ("lead", "coordinator", "handler")
@@ -125,18 +124,19 @@ def lead_unit(document):
     """The open lead unit of ``document`` (object), or None."""
     for entry in assignments_of(document, open_only=True):
         if entry["role"] == "lead" and entry["kind"] == "unit":
-            return uuidToObject(entry["id"], unrestricted=True)
+            return agency_unit(find_agency(document), entry["id"])
     return None
 
 
 def assignee_principals(document):
     """User and group ids named by open assignments (for the catalog)."""
     result = set()
+    agency = find_agency(document)
     for entry in assignments_of(document, open_only=True):
         if entry["kind"] == "user":
             result.add(entry["id"])
         else:
-            unit = uuidToObject(entry["id"], unrestricted=True)
+            unit = agency_unit(agency, entry["id"])
             if unit is not None:
                 result.add(unit_group_id(unit, "heads"))
     return sorted(result)
@@ -213,12 +213,7 @@ def parse_assignee(document, spec, role, assigned_by, instructions="", field="le
     deadline = check_deadline(parse_date(spec.get("deadline"), "deadline"))
     agency = find_agency(document)
     if kind == "unit":
-        unit = uuidToObject(principal, unrestricted=True) if principal else None
-        if (
-            unit is None
-            or unit.portal_type != "Unit"
-            or not same_object(find_agency(unit), agency)
-        ):
+        if agency_unit(agency, principal) is None:
             raise InvalidDataError(
                 _("error_unknown_unit", default="This unit is not in the agency."),
                 field=field,
