@@ -166,7 +166,8 @@ def sizes(cluster):
 
 
 def import_chunk(cluster, path):
-    """``phutho-import`` of one slice; returns documents/s (imported ones)."""
+    """``phutho-import`` of one slice; returns how many of its documents
+    are in the site now, and the rate of those it imported (documents/s)."""
     zope_conf = cluster.var / "instance1" / "etc" / "zope.conf"
     started = time.monotonic()
     done = subprocess.run(
@@ -179,10 +180,11 @@ def import_chunk(cluster, path):
     seconds = time.monotonic() - started
     if done.returncode:
         raise RuntimeError(f"phutho-import {path}: {done.stdout}{done.stderr}")
-    found = re.search(r"Imported (\d+) documents", done.stdout)
+    found = re.search(r"Imported (\d+) documents.*?(\d+) were already", done.stdout)
     say(f"  {path.name}: {done.stdout.strip().splitlines()[0]}")
-    imported = int(found.group(1)) if found else 0
-    return imported, imported / seconds if seconds else 0
+    imported, before = (int(n) for n in found.groups()) if found else (0, 0)
+    # Those already there: imported by a run that was interrupted.
+    return imported + before, imported / seconds if seconds else 0
 
 
 def report(results):
@@ -259,10 +261,10 @@ def main():
             if time.monotonic() > deadline:
                 say("Time is up: measuring where the import stopped")
                 break
-            imported, rate = import_chunk(cluster, path)
+            present, rate = import_chunk(cluster, path)
             rates.append(rate)
             progress["done"].append(path.name)
-            progress["documents"] += imported
+            progress["documents"] += present
             with open(path, encoding="utf-8") as stream:
                 last_row = list(csv.DictReader(stream))[-1]
             date = last_row.get("arrival_date") or last_row.get("issued_date")

@@ -113,6 +113,22 @@ class TestStatistics(StatisticsFixture, unittest.TestCase):
         self.portal = self.layer["portal"]
         self.make_fixture()
 
+    def test_indexed_at_a_commit_without_a_site(self):
+        # Scripts and test layers commit after the site hook is gone: the
+        # indexers run then, and must not need it (plone.api does).
+        from zope.component.hooks import setSite
+
+        brains = api.content.find(context=self.agency, portal_type="IncomingDocument")
+        for brain in brains:
+            brain.getObject().reindexObject()
+        setSite(None)
+        try:
+            transaction.commit()
+        finally:
+            setSite(self.portal)
+        total = Scope(self.agency).compute(self.period)["total"]
+        self.assertEqual((total["on_time"], total["late"]), (1, 1))
+
     def test_counts_against_known_outcomes(self):
         stats = Scope(self.agency).compute(self.period)
         total = stats["total"]

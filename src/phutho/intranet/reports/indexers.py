@@ -8,8 +8,8 @@ from phutho.intranet.dates import localize
 from phutho.intranet.reports.common import completion_time
 from phutho.intranet.reports.registers import due_date
 from phutho.intranet.workflow.assignment import assignments_of
-from plone import api
 from plone.indexer import indexer
+from Products.CMFCore.utils import getToolByName
 
 HANDLING_ROLES = ("lead", "handler")
 
@@ -29,7 +29,10 @@ def handled_by(obj):
 
 
 def _completion(obj):
-    if api.content.get_state(obj, default=None) != "completed":
+    # The tool from the object, not plone.api: the indexing queue may run
+    # at the commit, when no site is set any more (scripts, tests' layers).
+    workflow = getToolByName(obj, "portal_workflow")
+    if workflow.getInfoFor(obj, "review_state", None) != "completed":
         return None
     return completion_time(obj)
 

@@ -9,12 +9,12 @@ secret document never shows in anyone else's listings or searches.
 
 from phutho.intranet.content.incoming import IIncomingDocument
 from phutho.intranet.content.outgoing import IOutgoingDocument
+from phutho.intranet.content.utils import agency_unit
 from phutho.intranet.content.utils import find_agency
 from phutho.intranet.groups import agency_group_id
 from phutho.intranet.groups import OFFICIALS
 from phutho.intranet.groups import unit_group_id
 from phutho.intranet.workflow.assignment import assignments_of
-from plone.app.uuid.utils import uuidToObject
 
 import logging
 
@@ -32,8 +32,10 @@ def is_secret(document):
     return (getattr(document, "secrecy", None) or "normal") != "normal"
 
 
-def _unit(uid):
-    return uuidToObject(uid, unrestricted=True) if uid else None
+def _unit(document, uid):
+    """The unit ``uid`` of the document's agency (another agency's unit
+    gets no role here)."""
+    return agency_unit(find_agency(document), uid)
 
 
 def assignment_roles(document):
@@ -53,7 +55,7 @@ def assignment_roles(document):
         else:
             role = "UnitHead" if entry["kind"] == "unit" else "Specialist"
         if entry["kind"] == "unit":
-            unit = _unit(entry["id"])
+            unit = _unit(document, entry["id"])
             if unit is None:
                 continue
             principal = unit_group_id(unit, "heads")
@@ -82,7 +84,7 @@ def compute_local_roles(document):
         # One stable group: units added later are in it too.
         grant(agency_group_id(agency, OFFICIALS), "Official")
     if IOutgoingDocument.providedBy(document):
-        unit = _unit(document.drafting_unit)
+        unit = _unit(document, document.drafting_unit)
         if unit is not None:
             grant(unit_group_id(unit, "heads"), "UnitHead")
     if IIncomingDocument.providedBy(document):
