@@ -248,18 +248,36 @@ def main():
         say(f"{len(agencies)} agencies")
         corpus = var / f"corpus-{steps[-1]}-{args.chunk}-{len(agencies)}"
         slices = corpus_slices(corpus, steps[-1], args.chunk, agencies, (first, last))
-        progress_path = var / "progress.json"
+        progress_path = corpus / "progress.json"  # what of this export is in
         progress = (
             json.loads(progress_path.read_text())
             if progress_path.exists()
             else {"done": [], "documents": 0}
         )
         rates = []
+
+        def record(step):
+            """Measure now; ``step`` None: where the import stopped."""
+            figures = measure(
+                cluster,
+                progress["documents"],
+                progress["last_month"],
+                rates,
+                args.queries,
+            )
+            figures["step"] = step
+            say(f"  {figures}")
+            results.append(figures)
+            results_path.write_text(json.dumps(results, indent=1))
+            rates.clear()
+
         for path in slices:
             if path.name in progress["done"]:
                 continue
             if time.monotonic() > deadline:
                 say("Time is up: measuring where the import stopped")
+                if rates:
+                    record(None)
                 break
             present, rate = import_chunk(cluster, path)
             rates.append(rate)
@@ -273,32 +291,7 @@ def main():
             reached = len(progress["done"]) * args.chunk
             if reached in steps:
                 say(f"Step {reached:,}: measuring")
-                figures = measure(
-                    cluster,
-                    progress["documents"],
-                    progress["last_month"],
-                    rates,
-                    args.queries,
-                )
-                figures["step"] = reached
-                say(f"  {figures}")
-                results.append(figures)
-                results_path.write_text(json.dumps(results, indent=1))
-                rates = []
-        else:
-            path = None
-        if path is not None and rates:
-            figures = measure(
-                cluster,
-                progress["documents"],
-                progress["last_month"],
-                rates,
-                args.queries,
-            )
-            figures["step"] = None
-            say(f"  where it stopped: {figures}")
-            results.append(figures)
-            results_path.write_text(json.dumps(results, indent=1))
+                record(reached)
     finally:
         say("Stopping the cluster")
         cluster.stop()
