@@ -22,6 +22,11 @@ def find_agency(context):
     return None
 
 
+def agency_units(agency):
+    """The agency's units (phòng, ban), in their order: its children."""
+    return [obj for obj in agency.objectValues() if IUnit.providedBy(obj)]
+
+
 def agency_unit(agency, uid):
     """The unit (phòng, ban) of ``agency`` whose UID is ``uid``, or None.
 
@@ -32,9 +37,9 @@ def agency_unit(agency, uid):
     """
     if agency is None or not uid:
         return None
-    for child in agency.objectValues():
-        if IUnit.providedBy(child) and IUUID(child, None) == uid:
-            return child
+    for unit in agency_units(agency):
+        if IUUID(unit, None) == uid:
+            return unit
     return None
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from phutho.intranet import _
 from phutho.intranet.content.agency import IAgency
-from phutho.intranet.content.unit import IUnit
+from phutho.intranet.content.utils import agency_units
 from phutho.intranet.groups import AGENCY_FUNCTIONS
 from phutho.intranet.groups import group_member_ids
 from phutho.intranet.groups import group_prefix
@@ -82,9 +82,7 @@ def agency_by_prefix(prefix):
     return None
 
 
-def units_of(agency):
-    """The agency's units, in their order."""
-    return [obj for obj in agency.objectValues() if IUnit.providedBy(obj)]
+units_of = agency_units  # the agency's units, in their order
 
 
 def worker(context=None, user=None):

@@ -32,12 +32,6 @@ def is_secret(document):
     return (getattr(document, "secrecy", None) or "normal") != "normal"
 
 
-def _unit(document, uid):
-    """The unit ``uid`` of the document's agency (another agency's unit
-    gets no role here)."""
-    return agency_unit(find_agency(document), uid)
-
-
 def assignment_roles(document):
     """Roles given by the document's assignments (văn bản đến).
 
@@ -47,6 +41,7 @@ def assignment_roles(document):
     so people still see what they handled.
     """
     roles = {}
+    agency = find_agency(document)
     for entry in assignments_of(document):
         if entry.get("closed"):
             role = "Reader"
@@ -55,7 +50,8 @@ def assignment_roles(document):
         else:
             role = "UnitHead" if entry["kind"] == "unit" else "Specialist"
         if entry["kind"] == "unit":
-            unit = _unit(document, entry["id"])
+            # Only the document's agency's units get a role here.
+            unit = agency_unit(agency, entry["id"])
             if unit is None:
                 continue
             principal = unit_group_id(unit, "heads")
@@ -84,7 +80,7 @@ def compute_local_roles(document):
         # One stable group: units added later are in it too.
         grant(agency_group_id(agency, OFFICIALS), "Official")
     if IOutgoingDocument.providedBy(document):
-        unit = _unit(document, document.drafting_unit)
+        unit = agency_unit(agency, document.drafting_unit)
         if unit is not None:
             grant(unit_group_id(unit, "heads"), "UnitHead")
     if IIncomingDocument.providedBy(document):
