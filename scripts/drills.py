@@ -958,6 +958,9 @@ class Drills:
         check("Total" in out and "documents" in out, out[-2000:])
         workdir = self.work / "bench-reading"
         performance = self.work / "performance.md"
+        # size_curve's PostgreSQL runs as the postgres account, which must
+        # pass through this folder to its data: mkdtemp made it 0700.
+        self.work.chmod(self.work.stat().st_mode | 0o001)
         shutil.copy(REPO / "docs" / "performance.md", performance)
         benches = [
             (
