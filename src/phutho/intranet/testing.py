@@ -16,11 +16,23 @@ from plone.testing.zope import WSGI_SERVER_FIXTURE
 
 import os
 import requests
+import transaction
 
 os.environ.setdefault("zope_i18n_compile_mo_files", "true")
 os.environ.setdefault("zope_i18n_allowed_languages", "vi en")
 
 DEMO_PASSWORD = "PhuTho@2026"
+
+
+def commit_layer_setup():
+    """Commit a layer's setup while the site is still set.
+
+    plone.testing's ``zopeApp`` loses an exception raised by the commit it
+    makes after ``setUpPloneSite`` (and after the site hook is gone): the
+    layer then came up empty and its tests failed far from the cause.
+    Committing here makes such a failure fail the layer.
+    """
+    transaction.commit()
 
 
 class PhuthoIntranetLayer(PloneSandboxLayer):
@@ -41,6 +53,7 @@ class PhuthoIntranetLayer(PloneSandboxLayer):
 
     def setUpPloneSite(self, portal):
         applyProfile(portal, "phutho.intranet:default")
+        commit_layer_setup()
 
 
 PHUTHO_INTRANET_FIXTURE = PhuthoIntranetLayer()
@@ -51,6 +64,7 @@ class PhuthoDemoLayer(PloneSandboxLayer):
 
     def setUpPloneSite(self, portal):
         applyProfile(portal, "phutho.intranet:demo")
+        commit_layer_setup()
 
 
 PHUTHO_DEMO_FIXTURE = PhuthoDemoLayer()
