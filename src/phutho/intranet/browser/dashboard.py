@@ -15,13 +15,13 @@ from phutho.intranet.browser.utils import overdue_badge
 from phutho.intranet.browser.utils import secrecy_badge
 from phutho.intranet.browser.utils import urgency_badge
 from phutho.intranet.content.agency import IAgency
+from phutho.intranet.content.utils import agency_units
 from phutho.intranet.exc import InvalidDataError
 from phutho.intranet.forms.intake import intake_forms
 from phutho.intranet.groups import unit_group_id
 from phutho.intranet.permissions import AddIncomingDocument
 from phutho.intranet.permissions import AddOutgoingDocument
 from phutho.intranet.work import sections as work_sections
-from phutho.intranet.work.people import units_of
 from phutho.intranet.work.people import worker as current_worker
 from phutho.intranet.work.rows import DEADLINE_LABELS
 from phutho.intranet.work.rows import Rows
@@ -225,7 +225,7 @@ class DocumentsDashboard(BrowserView):
         for agency in self.worker.agencies:
             if not self.worker.has("leaders"):
                 continue
-            for unit in units_of(agency):
+            for unit in agency_units(agency):
                 heads = unit_group_id(unit, "heads")
                 late = catalog(**dict(overdue_query, assignees=heads))
                 if not late.actual_result_count:
@@ -254,7 +254,7 @@ class DocumentsDashboard(BrowserView):
         return [
             {"value": unit.UID(), "title": unit.Title()}
             for agency in agencies
-            for unit in units_of(agency)
+            for unit in agency_units(agency)
         ]
 
     def update_section(self):

@@ -82,9 +82,6 @@ def agency_by_prefix(prefix):
     return None
 
 
-units_of = agency_units  # the agency's units, in their order
-
-
 def worker(context=None, user=None):
     """The :class:`Worker` for ``user`` (default: the current one).
 
@@ -110,7 +107,7 @@ def worker(context=None, user=None):
     units = [
         unit
         for agency in agencies
-        for unit in units_of(agency)
+        for unit in agency_units(agency)
         if any(unit_group_id(unit, f) in group_ids for f in UNIT_FUNCTIONS)
     ]
     return Worker(
@@ -127,7 +124,7 @@ def agency_people(agency):
     the agency's units, by name. The leaders and clerks, whose groups are
     agency-wide, are not among them: work is not handed to them."""
     people = {}
-    for unit in units_of(agency):
+    for unit in agency_units(agency):
         for function in ("heads", "specialists"):
             for user_id in group_member_ids(unit_group_id(unit, function)):
                 # A head who is also a specialist is named as the head.

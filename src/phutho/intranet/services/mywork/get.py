@@ -12,11 +12,11 @@ not signed in.
 
 from phutho.intranet import _
 from phutho.intranet.content.agency import IAgency
+from phutho.intranet.content.utils import agency_units
 from phutho.intranet.exc import InvalidDataError
 from phutho.intranet.exc import NotFoundError
 from phutho.intranet.exc import UnauthorizedError
 from phutho.intranet.work import sections
-from phutho.intranet.work.people import units_of
 from phutho.intranet.work.people import worker as current_worker
 from phutho.intranet.work.rows import Rows
 from plone import api
@@ -96,7 +96,7 @@ class MyWorkGet(Service):
         agencies = (
             [self.context] if IAgency.providedBy(self.context) else worker.agencies
         )
-        units = [unit.UID() for agency in agencies for unit in units_of(agency)]
+        units = [unit.UID() for agency in agencies for unit in agency_units(agency)]
         filters = sections.read_filters(form, section, self.context, units)
         sort, order = sections.read_sort(form, section)
         size = _int(form.get("b_size"), sections.BATCH_SIZE, "b_size")
