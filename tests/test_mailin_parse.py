@@ -1,15 +1,16 @@
-"""Reading mail (phutho.intranet.mailin.parse): pure functions, no portal."""
+"""Reading mail (phutho.intranet.mailin.parse, .charsets, .html_body): pure
+functions, no portal."""
 
+from phutho.intranet.mailin.charsets import decode_bytes
+from phutho.intranet.mailin.charsets import decode_header_value
+from phutho.intranet.mailin.html_body import sanitize_html
 from phutho.intranet.mailin.parse import Attachment
 from phutho.intranet.mailin.parse import choose_main
 from phutho.intranet.mailin.parse import content_key
-from phutho.intranet.mailin.parse import decode_bytes
-from phutho.intranet.mailin.parse import decode_header_value
 from phutho.intranet.mailin.parse import find_number_symbol
 from phutho.intranet.mailin.parse import normalize_message_id
 from phutho.intranet.mailin.parse import parse_message
 from phutho.intranet.mailin.parse import safe_filename
-from phutho.intranet.mailin.parse import sanitize_html
 from phutho.intranet.mailin.parse import UnusableMessage
 
 import unittest

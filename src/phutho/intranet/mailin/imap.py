@@ -14,9 +14,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from email.utils import make_msgid
 from imapclient import IMAPClient
+from phutho.intranet.mailin.charsets import decode_header_value
 from phutho.intranet.mailin.client import PermanentFailure
 from phutho.intranet.mailin.client import TemporaryFailure
-from phutho.intranet.mailin.parse import decode_header_value
 
 import datetime
 import email

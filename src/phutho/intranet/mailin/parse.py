@@ -10,20 +10,19 @@ read is listed in ``ParsedMail.defects``.
 
 from dataclasses import dataclass
 from dataclasses import field
-from email.header import decode_header
-from email.header import Header
-from email.headerregistry import HeaderRegistry
 from email.utils import getaddresses
 from email.utils import parseaddr
 from email.utils import parsedate_to_datetime
+from phutho.intranet.mailin.charsets import clean_text
+from phutho.intranet.mailin.charsets import decode_bytes
+from phutho.intranet.mailin.charsets import decode_header_value
+from phutho.intranet.mailin.html_body import html_to_text
 
-import codecs
 import email
 import email.policy
 import hashlib
 import mimetypes
 import re
-import unicodedata
 
 # How deep multiparts are followed, and how many parts are read at most.
 MAX_DEPTH = 30
@@ -31,123 +30,6 @@ MAX_PARTS = 500
 MAX_ATTACHMENTS = 100
 MAX_SUMMARY = 10000
 MAX_FILENAME = 150
-
-# -- VISCII (RFC 1456): not among Python's codecs ---------------------------
-
-_VISCII_HIGH = (
-    "ẠẮẰẶẤẦẨẬẼẸẾỀỂỄỆỐỒỔỖỘỢỚỜỞỊỎỌỈỦŨỤỲ"
-    "ÕắằặấầẩậẽẹếềểễệốồổỗỠƠộờởịỰỨỪỬơớƯ"
-    "ÀÁÂÃẢĂẳẵÈÉÊẺÌÍĨỳĐứÒÓÔạỷừửÙÚỹỵÝỡư"
-    "àáâãảăữẫèéêẻìíĩỉđựòóôõỏọụùúũủýợỮ"
-)
-_VISCII_LOW = {0x02: "Ẳ", 0x05: "Ẵ", 0x06: "Ẫ", 0x14: "Ỷ", 0x19: "Ỹ", 0x1E: "Ỵ"}
-_VISCII_TABLE = "".join(_VISCII_LOW.get(i, chr(i)) for i in range(128)) + _VISCII_HIGH
-_VISCII_ENCODING = codecs.charmap_build(_VISCII_TABLE)
-
-
-class _VisciiCodec(codecs.Codec):
-    def encode(self, text, errors="strict"):
-        return codecs.charmap_encode(text, errors, _VISCII_ENCODING)
-
-    def decode(self, data, errors="strict"):
-        return codecs.charmap_decode(data, errors, _VISCII_TABLE)
-
-
-def _search_codec(name):
-    if name.replace("-", "_") in ("viscii", "x_viscii", "csviscii", "viscii1.1_1"):
-        codec = _VisciiCodec()
-        return codecs.CodecInfo(codec.encode, codec.decode, name="viscii")
-    return None
-
-
-codecs.register(_search_codec)
-
-# Charsets tried, in order, for text that declares none or a wrong one.
-FALLBACK_CHARSETS = ("utf-8", "cp1258", "latin-1")
-
-
-def decode_bytes(data, charset=None):
-    """Text of ``data`` in ``charset``, else the first fallback that fits.
-
-    ``latin-1`` decodes anything, so this always returns text.
-    """
-    charsets = []
-    if charset:
-        charset = str(charset).strip().strip('"').lower()
-        try:
-            codecs.lookup(charset)
-            charsets.append(charset)
-        except LookupError:
-            pass
-    charsets += [c for c in FALLBACK_CHARSETS if c not in charsets]
-    for name in charsets:
-        try:
-            return data.decode(name)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return data.decode("latin-1", "replace")  # pragma: no cover
-
-
-def _clean(text):
-    """Normalized (NFC) text without control characters except newlines."""
-    text = unicodedata.normalize("NFC", text)
-    return "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C"
-    )
-
-
-_HEADERS = HeaderRegistry()
-
-
-def _decode_words(text):
-    """RFC 2047 words of an unfolded header decoded (spacing as the RFC
-    says); the legacy decoder when the modern one gives up."""
-    try:
-        decoded = str(_HEADERS("x-text", text))
-    except Exception:
-        try:
-            chunks = decode_header(text)
-        except Exception:
-            return text
-        decoded = "".join(
-            decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk
-            for chunk, charset in chunks
-        )
-    try:
-        decoded.encode("utf-8")
-    except UnicodeEncodeError:  # undecodable bytes kept as surrogates
-        decoded = decode_bytes(decoded.encode("utf-8", "surrogateescape"))
-    return decoded
-
-
-def decode_header_value(value):
-    """A header as one line of text: RFC 2047 words decoded, raw 8-bit
-    guessed, folding and control characters removed."""
-    if value is None:
-        return ""
-    if isinstance(value, Header):
-        # compat32 hands undeclared 8-bit headers over as Header objects.
-        try:
-            chunks = decode_header(value)
-            text = "".join(
-                decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk
-                for chunk, charset in chunks
-            )
-        except Exception:
-            text = str(value)
-    else:
-        text = str(value)
-        try:
-            raw = text.encode("ascii", "surrogateescape")
-        except UnicodeEncodeError:
-            raw = None
-        if raw is not None and any(b > 127 for b in raw):
-            text = decode_bytes(raw)
-    text = re.sub(r"\r?\n[ \t]+", " ", text)
-    if "=?" in text:
-        text = _decode_words(text)
-    text = _clean(text).replace("\n", " ").replace("\t", " ")
-    return re.sub(r" {2,}", " ", text).strip()
 
 
 def normalize_message_id(value):
@@ -294,61 +176,6 @@ def _walk(message, defects):
         yield part, depth
 
 
-def html_to_text(html):
-    """Visible text of an HTML body (scripts and styles dropped)."""
-    import lxml.html
-
-    try:
-        document = lxml.html.document_fromstring(html)
-    except Exception:
-        return re.sub(r"<[^>]*>", " ", html)
-    for bad in document.xpath("//script|//style|//head"):
-        bad.drop_tree()
-    text = document.text_content()
-    return re.sub(r"[ \t\r\f\v]+", " ", re.sub(r"\n\s*\n+", "\n\n", text)).strip()
-
-
-def sanitize_html(html):
-    """HTML safe to show inside a page: no scripts, event handlers, styles,
-    forms, frames, embedded objects or remote images."""
-    from lxml_html_clean import Cleaner
-
-    import lxml.html
-
-    if not html.strip():
-        return ""
-    cleaner = Cleaner(
-        scripts=True,
-        javascript=True,
-        comments=True,
-        style=True,
-        inline_style=True,
-        links=True,
-        meta=True,
-        page_structure=True,
-        processing_instructions=True,
-        embedded=True,
-        frames=True,
-        forms=True,
-        annoying_tags=True,
-        kill_tags=["img", "svg", "math", "base", "title"],
-        safe_attrs_only=True,
-    )
-    try:
-        fragment = lxml.html.fragment_fromstring(html, create_parent="div")
-        cleaned = cleaner.clean_html(fragment)
-        for link in cleaned.iter("a"):
-            href = (link.get("href") or "").strip().lower()
-            if not href.startswith(("http://", "https://", "mailto:")):
-                link.attrib.pop("href", None)
-            link.set("rel", "noopener noreferrer nofollow")
-        return lxml.html.tostring(cleaned, encoding="unicode")
-    except Exception:
-        from html import escape
-
-        return f"<pre>{escape(html_to_text(html))}</pre>"
-
-
 def _status_blocks(part, data):
     """The field blocks of a delivery-status part, as dicts (the parser
     hands them over as sub-messages, or as text when it could not)."""
@@ -436,7 +263,7 @@ def parse_message(raw):
             and disposition != "attachment"
             and not filename
         ):
-            text = _clean(decode_bytes(data, part.get_content_charset()))
+            text = clean_text(decode_bytes(data, part.get_content_charset()))
             (texts if content_type == "text/plain" else htmls).append(text)
             continue
         if not data:

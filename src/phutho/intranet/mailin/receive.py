@@ -18,11 +18,11 @@ from phutho.intranet.dates import localize
 from phutho.intranet.dates import now
 from phutho.intranet.dates import today
 from phutho.intranet.mail import sent
+from phutho.intranet.mailin.html_body import sanitize_html
 from phutho.intranet.mailin.parse import choose_main
 from phutho.intranet.mailin.parse import content_key
 from phutho.intranet.mailin.parse import find_number_symbol
 from phutho.intranet.mailin.parse import parse_message
-from phutho.intranet.mailin.parse import sanitize_html
 from phutho.intranet.mailin.parse import UnusableMessage
 from phutho.intranet.workflow.history import record
 from plone import api
