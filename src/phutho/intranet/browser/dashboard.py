@@ -10,10 +10,7 @@ overdue documents per unit of their agency.
 """
 
 from phutho.intranet import _
-from phutho.intranet.browser.reading import signature_badge
-from phutho.intranet.browser.utils import overdue_badge
-from phutho.intranet.browser.utils import secrecy_badge
-from phutho.intranet.browser.utils import urgency_badge
+from phutho.intranet.browser.row_badges import row_badges
 from phutho.intranet.content.agency import IAgency
 from phutho.intranet.content.utils import agency_units
 from phutho.intranet.exc import InvalidDataError
@@ -38,9 +35,6 @@ from zope.schema.interfaces import IVocabularyFactory
 # Rows of each section on the overview; a section's own page batches.
 OVERVIEW_ROWS = 10
 
-SENT_BACK_CSS = "bg-warning text-dark"
-DUE_SOON_CSS = "bg-warning text-dark"
-
 PERIOD_TITLES = {
     "week": _("period_this_week", default="This week"),
     "month": _("period_this_month", default="This month"),
@@ -63,33 +57,6 @@ DATE_TITLES = {
 # Transitions whose form asks nothing but a comment: a row's button does
 # them at once (a POST with the authenticator), no form in between.
 DIRECT_ACTIONS = ("submit", "submit_for_signature", "sign", "start")
-
-
-def badges(row):
-    """Badges of a row: urgency, secrecy, overdue, sent back, signature."""
-    found = [
-        urgency_badge(row["urgency"]),
-        secrecy_badge(row["secrecy"]),
-        overdue_badge() if row["overdue"] else None,
-        (
-            {
-                "text": _("badge_due_soon", default="Due soon (sắp đến hạn)"),
-                "css": DUE_SOON_CSS,
-            }
-            if row["due_soon"]
-            else None
-        ),
-        (
-            {
-                "text": _("badge_sent_back", default="Sent back (bị trả lại)"),
-                "css": SENT_BACK_CSS,
-            }
-            if row["last_transition"] in ("send_back", "return")
-            else None
-        ),
-        signature_badge(row["signature_status"]),
-    ]
-    return [badge for badge in found if badge]
 
 
 class DocumentsDashboard(BrowserView):
@@ -434,7 +401,7 @@ class DocumentsDashboard(BrowserView):
 
     def row(self, brain, section):
         row = self.rows(brain)
-        row["badges"] = badges(row)
+        row["badges"] = row_badges(row)
         row["action"] = self.row_action(brain, section)
         return row
 

@@ -25,6 +25,7 @@ from phutho.intranet.content.document import IOfficialDocument
 from phutho.intranet.dates import TIMEZONE
 from phutho.intranet.exc import InvalidDataError
 from phutho.intranet.interfaces import IPhuthoIntranetLayer
+from phutho.intranet.services.refusals import refusal_from_errors
 from plone.dexterity.interfaces import IDexterityContent
 from plone.dexterity.utils import iterSchemata
 from plone.namedfile.interfaces import INamedField
@@ -424,41 +425,3 @@ class ContentDeserializer(DeserializeFromJson):
                 ),
                 field=readonly[0],
             )
-
-
-def refusal_from_errors(error, request):
-    """plone.restapi's ``BadRequest([{"field", "message"}, ...])`` as one
-    :class:`InvalidDataError`: the first error's field and message, all
-    of them in ``errors``."""
-    errors = error.args[0] if error.args else None
-    if not isinstance(errors, list) or not errors:
-        return InvalidDataError(str(error))
-    listed = [
-        {"field": e.get("field"), "message": str(e.get("message", ""))}
-        for e in errors
-        if isinstance(e, dict)
-    ]
-    first = listed[0] if listed else {"field": None, "message": str(error)}
-    message = first["message"]
-    if first["field"]:
-        message = f"{first['field']}: {message}"
-    return InvalidDataError(message, field=first["field"], errors=listed)
-
-
-def refusal_from_validation(field, error, request):
-    """A field's ``ValidationError`` or ``ValueError`` as an
-    :class:`InvalidDataError` naming the field (as forms show it)."""
-    if isinstance(error, InvalidDataError):
-        return error
-    detail = error.doc() if isinstance(error, ValidationError) else str(error)
-    return InvalidDataError(
-        _(
-            "error_correction_value",
-            default="${field}: ${error}",
-            mapping={
-                "field": translate(field.title, context=request),
-                "error": translate(detail, context=request),
-            },
-        ),
-        field=field.__name__,
-    )

@@ -9,7 +9,7 @@ permission).
 
 from phutho.intranet import _
 from phutho.intranet.exc import InvalidDataError
-from phutho.intranet.services.deserializers import refusal_from_validation
+from phutho.intranet.services.refusals import refusal_from_validation
 from phutho.intranet.services.utils import json_object
 from phutho.intranet.workflow.correction import correct_registration
 from phutho.intranet.workflow.correction import correctable_fields
